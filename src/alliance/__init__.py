@@ -1,0 +1,3 @@
+"""Alliance: measure, feed back and analyse the therapeutic alliance in MSK rehabilitation."""
+
+__version__ = "0.1.0"

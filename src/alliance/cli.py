@@ -1,0 +1,177 @@
+"""The ``alliance`` command: a thin face over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from alliance import instruments
+from alliance.instruments.definition import Definition
+from alliance.instruments.wording import WordingError
+
+console = Console()
+
+
+@click.group()
+@click.version_option(package_name="alliance")
+def main() -> None:
+    """Alliance: the therapeutic alliance in musculoskeletal rehabilitation."""
+
+
+@main.group(name="instruments")
+def instruments_group() -> None:
+    """The instrument library: list, show and install licensed wording."""
+
+
+@instruments_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def list_instruments(as_json: bool) -> None:
+    """List every bundled instrument."""
+    rows = [_summary(definition) for definition in instruments.catalog()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("id", "name", "respondent", "items", "scales", "licence", "verified")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["name"],
+            row["respondent"],
+            str(row["items"]),
+            ", ".join(row["scales"]),
+            row["licence"],
+            "yes" if row["verified"] else "no",
+        )
+    console.print(table)
+
+
+@instruments_group.command(name="show")
+@click.argument("instrument_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole definition as JSON.")
+def show_instrument(instrument_id: str, as_json: bool) -> None:
+    """Show one instrument's items, scales, rules and the facts still unverified."""
+    definition = _load(instrument_id)
+    if as_json:
+        click.echo(definition.model_dump_json(indent=2))
+        return
+    click.echo(f"{definition.name} ({definition.abbreviation}), definition {definition.version}")
+    click.echo(f"{definition.description}\nCitation: {definition.citation.text}")
+    click.echo(f"Respondent: {definition.respondent.value}; licence: {definition.licence.status}")
+    if not definition.validated:
+        click.echo("Not a validated instrument.")
+    scale = definition.response
+    click.echo(f"Answers: {scale.allowed_text()}")
+    table = Table("scale", "items", "method", "range", "direction", "missing allowed")
+    for s in definition.scales:
+        method = s.formula if s.formula else s.method.value
+        table.add_row(
+            s.id + (" (optional)" if s.optional else ""),
+            " ".join(s.items),
+            method,
+            f"{s.range[0]:g}-{s.range[1]:g}",
+            s.direction.value.replace("_", " "),
+            str(s.missing.max_missing),
+        )
+    console.print(table)
+    unverified = [fact.source for fact in definition.scoring_facts() if not fact.verified]
+    if unverified:
+        click.echo("Unverified scoring facts:")
+        for source in dict.fromkeys(unverified):
+            click.echo(f"  - {source}")
+
+
+@instruments_group.command(name="import-text")
+@click.argument("instrument_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_text(instrument_id: str, file: Path) -> None:
+    """Install licensed item wording from a FHIR Questionnaire (.json) or a CSV (item,text)."""
+    from alliance.interop.wording_files import install_wording, read_wording
+
+    definition = _load(instrument_id)
+    try:
+        wording = read_wording(definition, file)
+    except WordingError as error:
+        raise click.ClickException(str(error)) from error
+    target = install_wording(wording)
+    click.echo(f"Installed wording for {len(wording.texts)} items of {definition.id} in {target}")
+
+
+@main.command(name="score")
+@click.argument("instrument_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def score_file(instrument_id: str, file: Path, output: Path | None) -> None:
+    """Score FILE.csv: one row per administration, one column per item (blank missing, NA)."""
+    definition = _load(instrument_id)
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[])
+    try:
+        scored = instruments.score(definition, frame)
+    except instruments.AnswerError as error:
+        raise click.ClickException(f"{file.name}: {error}") from error
+    text = scored.to_csv(index=False, float_format="%.10g")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        counts = scored["status"].value_counts()
+        click.echo(
+            f"{len(scored)} rows: {counts.get(instruments.SCORED, 0)} scored, "
+            f"{counts.get(instruments.NOT_SCORED, 0)} not scored -> {output}",
+            err=True,
+        )
+
+
+@main.command(name="rci")
+@click.argument("instrument_id")
+@click.option("--before", type=float, required=True, help="Earlier score.")
+@click.option("--after", type=float, required=True, help="Later score.")
+@click.option("--scale", "scale_id", default="total", show_default=True)
+def rci(instrument_id: str, before: float, after: float, scale_id: str) -> None:
+    """Jacobson-Truax reliable change between two scores of one scale."""
+    definition = _load(instrument_id)
+    try:
+        result = instruments.reliable_change(definition, before, after, scale_id)
+    except (instruments.InterpretationError, KeyError) as error:
+        raise click.ClickException(str(error).strip('"')) from error
+    click.echo(result.summary())
+
+
+@main.command(name="demo")
+def demo() -> None:
+    """A short tour: score a patient's alliance and disability over an episode of care."""
+    from alliance.demo import run_demo
+
+    run_demo(console)
+
+
+def _load(instrument_id: str) -> Definition:
+    try:
+        return instruments.load(instrument_id)
+    except KeyError as error:
+        raise click.ClickException(str(error).strip('"')) from error
+
+
+def _summary(definition: Definition) -> dict[str, Any]:
+    return {
+        "id": definition.id,
+        "name": definition.name,
+        "abbreviation": definition.abbreviation,
+        "respondent": definition.respondent.value,
+        "items": len(definition.items),
+        "scales": [scale.id for scale in definition.scales],
+        "licence": definition.licence.status.value,
+        "validated": definition.validated,
+        "verified": definition.verified,
+        "version": definition.version,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The instrument library: questionnaire definitions as data, and exact vectorised scoring.
+
+>>> import pandas as pd
+>>> from alliance import instruments
+>>> answers = pd.DataFrame({f"q{n}": [4] for n in range(1, 13)})
+>>> instruments.score("wai_sr", answers)[["total", "goal", "status"]].to_dict("records")
+[{'total': 48.0, 'goal': 16.0, 'status': 'scored'}]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from alliance.instruments.answers import DOES_NOT_APPLY, AnswerError, Problem
+from alliance.instruments.definition import Definition
+from alliance.instruments.interpretation import (
+    Change,
+    InterpretationError,
+    ReliableChange,
+    band,
+    classify,
+    cutoff_flags,
+    reliable_change,
+)
+from alliance.instruments.library import DefinitionError, catalog, load, parse_definition
+from alliance.instruments.scoring import NOT_SCORED, SCORED
+from alliance.instruments.scoring import score as score_definition
+
+__all__ = [
+    "DOES_NOT_APPLY",
+    "NOT_SCORED",
+    "SCORED",
+    "AnswerError",
+    "Change",
+    "Definition",
+    "DefinitionError",
+    "InterpretationError",
+    "Problem",
+    "ReliableChange",
+    "band",
+    "catalog",
+    "classify",
+    "cutoff_flags",
+    "load",
+    "parse_definition",
+    "reliable_change",
+    "score",
+]
+
+
+def score(instrument: str | Definition, frame: pd.DataFrame) -> pd.DataFrame:
+    """Score a table of administrations (one row each, one column per item id).
+
+    Returns the input columns plus one column per scale, ``status`` and ``reason``.
+    Raises ``AnswerError`` and scores nothing if any answer is not allowed.
+    """
+    definition = load(instrument) if isinstance(instrument, str) else instrument
+    return score_definition(definition, frame)

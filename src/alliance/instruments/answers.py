@@ -1,0 +1,160 @@
+"""Reading a table of raw answers into arrays, rejecting anything the definition does not allow.
+
+A blank cell is a missing answer; the text ``NA`` is "does not apply". Every other cell must
+be a number on the item's response scale. The whole table is checked before anything is
+scored, and a problem is reported with its row, item, value and the allowed answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from alliance.instruments.definition import Definition, ResponseScale
+
+DOES_NOT_APPLY = "NA"
+"""The cell text that records a "does not apply" answer."""
+
+MAX_REPORTED = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One unacceptable cell: 1-based row number, item id, the value given and why."""
+
+    row: int
+    item: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, item {self.item}: {self.value!r} {self.reason}"
+
+
+class AnswerError(ValueError):
+    """Raised when a table of answers contains values the instrument does not allow."""
+
+    def __init__(self, instrument: str, problems: list[Problem], total: int | None = None):
+        self.instrument = instrument
+        self.problems = problems
+        count = total if total is not None else len(problems)
+        lines = [f"{instrument}: {count} answer(s) rejected, nothing was scored"]
+        lines += [f"  {problem}" for problem in problems[:MAX_REPORTED]]
+        if count > MAX_REPORTED:
+            lines.append(f"  ... and {count - MAX_REPORTED} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers: ``values`` (rows x items, NaN where blank or NA) and the NA mask."""
+
+    items: list[str]
+    values: NDArray[np.float64]
+    not_applicable: NDArray[np.bool_]
+    weights: NDArray[np.float64]
+
+
+def read_answers(definition: Definition, frame: pd.DataFrame) -> Answers:
+    """Check every item column of ``frame`` and return its answers as arrays."""
+    absent = [item.id for item in definition.items if item.id not in frame.columns]
+    if absent:
+        raise AnswerError(
+            definition.id,
+            [Problem(0, item, "", "column is absent from the table") for item in absent],
+        )
+    rows = len(frame)
+    items = [item.id for item in definition.items]
+    values = np.empty((rows, len(items)))
+    not_applicable = np.zeros((rows, len(items)), dtype=bool)
+    problems: list[Problem] = []
+    rejected = 0
+    for j, item_id in enumerate(items):
+        scale = definition.response_for(item_id)
+        values[:, j], not_applicable[:, j], bad = _read_column(
+            frame[item_id], item_id, scale, problems
+        )
+        rejected += bad
+    weights, bad = _read_weights(definition, frame, values, problems)
+    rejected += bad
+    if rejected:
+        raise AnswerError(definition.id, problems, total=rejected)
+    return Answers(items, values, not_applicable, weights)
+
+
+def _read_column(
+    column: pd.Series, item_id: str, scale: ResponseScale, problems: list[Problem]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], int]:
+    """Parse one item column; append up to MAX_REPORTED problems and return the bad count."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = column.to_numpy(dtype=float, na_value=np.nan)
+        not_applicable = np.zeros(len(column), dtype=bool)
+        unreadable = not_applicable
+    else:
+        text = column.astype("string").str.strip()
+        blank = text.isna() | (text == "")
+        not_applicable = (text.str.upper() == DOES_NOT_APPLY).fillna(False).to_numpy(bool)
+        parsed = pd.to_numeric(text.where(~blank & ~not_applicable), errors="coerce")
+        numbers = parsed.to_numpy(dtype=float, na_value=np.nan)
+        unreadable = (~blank.to_numpy(bool)) & (~not_applicable) & np.isnan(numbers)
+    with np.errstate(invalid="ignore"):
+        position = (numbers - scale.min) / scale.step
+        off_scale = (
+            (numbers < scale.min - 1e-9)
+            | (numbers > scale.max + 1e-9)
+            | (np.abs(position - np.round(position)) > 1e-6)
+            | np.isinf(numbers)
+        )
+    off_scale &= ~np.isnan(numbers)
+    bad_na = not_applicable if not scale.does_not_apply else np.zeros_like(not_applicable)
+    bad_rows = np.flatnonzero(unreadable | off_scale | bad_na)
+    for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
+        reason = (
+            "does not apply is not an allowed answer here"
+            if bad_na[row]
+            else "is not an allowed answer"
+        )
+        problems.append(
+            Problem(
+                int(row) + 1,
+                item_id,
+                str(column.iloc[row]),
+                f"{reason} (allowed: {scale.allowed_text()})",
+            )
+        )
+    return numbers, not_applicable, len(bad_rows)
+
+
+def _read_weights(
+    definition: Definition,
+    frame: pd.DataFrame,
+    values: NDArray[np.float64],
+    problems: list[Problem],
+) -> tuple[NDArray[np.float64], int]:
+    """Goal weights from ``qN_weight`` columns when the instrument allows them; 1 otherwise."""
+    weights = np.ones_like(values)
+    rejected = 0
+    if definition.weights == "none":
+        return weights, rejected
+    for j, item in enumerate(definition.items):
+        name = f"{item.id}_weight"
+        if name not in frame.columns:
+            continue
+        column = pd.to_numeric(frame[name].astype("string").str.strip(), errors="coerce")
+        given = column.to_numpy(dtype=float, na_value=np.nan)
+        bad_rows = np.flatnonzero(~np.isnan(values[:, j]) & ~(given > 0))
+        rejected += len(bad_rows)
+        for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
+            problems.append(
+                Problem(
+                    int(row) + 1,
+                    name,
+                    str(frame[name].iloc[row]),
+                    "must be a positive number for a rated goal",
+                )
+            )
+        weights[:, j] = np.where(np.isnan(given), 1.0, given)
+    return weights, rejected
