@@ -32,6 +32,7 @@ class Formula:
     description: str
     compute: Callable[[FloatArray, FloatArray, float, float], FloatArray]
     bounds: Callable[[int, float, float], tuple[float, float]]
+    inconsistent: Callable[[FloatArray], tuple[NDArray[np.bool_], str]] | None = None
 
 
 def answered_mean(values: FloatArray) -> FloatArray:
@@ -84,6 +85,11 @@ def attendance_percent(
     return ratio
 
 
+def _more_attended_than_scheduled(values: FloatArray) -> tuple[NDArray[np.bool_], str]:
+    with np.errstate(invalid="ignore"):
+        return values[:, 0] > values[:, 1], "more visits attended (q1) than scheduled (q2)"
+
+
 def _percent_bounds(k: int, low: float, high: float) -> tuple[float, float]:
     return 0.0, 100.0
 
@@ -106,5 +112,6 @@ FORMULAS: dict[str, Formula] = {
         "visits attended (item 1) as a percentage of visits scheduled (item 2)",
         attendance_percent,
         _percent_bounds,
+        _more_attended_than_scheduled,
     ),
 }

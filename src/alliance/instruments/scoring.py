@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from alliance.instruments.answers import Answers, read_answers
+from alliance.instruments.answers import MAX_REPORTED, AnswerError, Answers, Problem, read_answers
 from alliance.instruments.definition import Definition, Method, Scale
-from alliance.instruments.formulas import FORMULAS, answered_mean
+from alliance.instruments.formulas import FORMULAS, Formula, answered_mean
 
 SCORED = "scored"
 NOT_SCORED = "not_scored"
@@ -72,11 +72,25 @@ def compute_scale(
         scores = answered_mean(block)
     else:
         assert scale.formula is not None
+        formula = FORMULAS[scale.formula]
+        _reject_inconsistent(definition, formula, block)
         low, high = item_bounds(definition, scale.items[0])
-        weights = answers.weights[:, columns]
-        scores = FORMULAS[scale.formula].compute(block, weights, low, high)
+        scores = formula.compute(block, answers.weights[:, columns], low, high)
     scores = np.where(missing <= scale.missing.max_missing, scores, np.nan)
     return scores, missing
+
+
+def _reject_inconsistent(
+    definition: Definition, formula: Formula, block: NDArray[np.float64]
+) -> None:
+    """Raise AnswerError for rows whose answers contradict each other under this formula."""
+    if formula.inconsistent is None:
+        return
+    mask, reason = formula.inconsistent(block)
+    rows = np.flatnonzero(mask)
+    if len(rows):
+        problems = [Problem(int(row) + 1, "q1", "", reason) for row in rows[:MAX_REPORTED]]
+        raise AnswerError(definition.id, problems, total=len(rows))
 
 
 def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
