@@ -11,12 +11,12 @@ from rich.table import Table
 
 from alliance import instruments
 
-WAI_SR_VISITS = {
+WAI_SR_VISITS: dict[int, list[int | None]] = {
     2: [3, 3, 4, 3, 4, 3, 4, 3, 4, 3, 3, 3],
     4: [4, 4, 4, 4, 5, 4, 4, 4, 5, 4, 4, 4],
     6: [5, 4, 5, 4, 5, 5, 5, 4, 5, 4, 5, 4],
 }
-ODI_VISITS = {
+ODI_VISITS: dict[int, list[int | None]] = {
     1: [3, 2, 4, 3, 3, None, 3, 3, 2, 3],
     3: [2, 1, 3, 2, 2, None, 2, 2, 2, 2],
     6: [1, 0, 2, 1, 1, None, 1, 1, 1, 1],

@@ -31,7 +31,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, item {self.item}: {self.value!r} {self.reason}"
+        where = f"row {self.row}, item {self.item}" if self.row else f"item {self.item}"
+        return f"{where}: {self.value!r} {self.reason}" if self.value else f"{where}: {self.reason}"
 
 
 class AnswerError(ValueError):

@@ -40,7 +40,9 @@ def answered_mean(values: FloatArray) -> FloatArray:
     answered = ~np.isnan(values)
     count = answered.sum(axis=1)
     total = np.where(answered, values, 0.0).sum(axis=1)
-    return np.divide(total, count, out=np.full(len(values), np.nan), where=count > 0)
+    mean = np.full(len(values), np.nan)
+    np.divide(total, count, out=mean, where=count > 0)
+    return mean
 
 
 def percent_of_range(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,11 +15,11 @@ from alliance.instruments.definition import Definition, Direction, Scale
 RCI_CRITICAL = 1.96
 """|RCI| above this is reliable change at p < .05 (Jacobson & Truax 1991)."""
 
-OPERATORS: dict[str, Callable[[object, object], object]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
+OPERATORS: dict[str, np.ufunc] = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
 }
 
 

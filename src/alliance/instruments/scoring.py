@@ -13,7 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from alliance.instruments.answers import MAX_REPORTED, AnswerError, Answers, Problem, read_answers
-from alliance.instruments.definition import Definition, Method, Scale
+from alliance.instruments.definition import Definition, Method, ResponseScale, Scale
 from alliance.instruments.formulas import FORMULAS, Formula, answered_mean
 
 SCORED = "scored"
@@ -32,8 +32,13 @@ def item_values(definition: Definition, answers: Answers) -> NDArray[np.float64]
                 recoded[np.isclose(column, given)] = scored
             values[:, j] = recoded
         if item.reverse:
-            values[:, j] = scale.min + scale.max - values[:, j]
+            values[:, j] = reverse(scale, values[:, j])
     return values
+
+
+def reverse(scale: ResponseScale, values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Reverse-score answers on a response scale: min + max - answer."""
+    return scale.min + scale.max - values
 
 
 def item_bounds(definition: Definition, item_id: str) -> tuple[float, float]:

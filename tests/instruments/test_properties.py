@@ -1,0 +1,81 @@
+"""Properties every bundled instrument must keep, whatever the answers."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance import instruments
+from alliance.instruments.definition import Definition, ResponseScale
+from alliance.instruments.scoring import reverse
+
+CATALOG = instruments.catalog()
+
+
+def _answer(scale: ResponseScale) -> st.SearchStrategy[object]:
+    steps = round((scale.max - scale.min) / scale.step)
+    on_scale = st.integers(0, steps).map(lambda k: scale.min + k * scale.step)
+    options: list[st.SearchStrategy[object]] = [on_scale, on_scale, st.none()]
+    if scale.does_not_apply:
+        options.append(st.just(instruments.DOES_NOT_APPLY))
+    return st.one_of(*options)
+
+
+@st.composite
+def administered(draw: st.DrawFn) -> tuple[Definition, pd.DataFrame]:
+    definition = draw(st.sampled_from(CATALOG))
+    rows = draw(st.integers(1, 8))
+    columns = {
+        item.id: draw(
+            st.lists(_answer(definition.response_for(item.id)), min_size=rows, max_size=rows)
+        )
+        for item in definition.items
+    }
+    return definition, pd.DataFrame(columns, dtype=object)
+
+
+@settings(max_examples=300, deadline=None)
+@given(administered())
+def test_every_score_lies_in_its_range_even_when_prorated(
+    case: tuple[Definition, pd.DataFrame],
+) -> None:
+    definition, frame = case
+    scored = instruments.score(definition, frame)
+    for scale in definition.scales:
+        values = scored[scale.id].to_numpy(dtype=float)
+        present = values[~np.isnan(values)]
+        low, high = scale.range
+        assert ((present >= low - 1e-6) & (present <= high + 1e-6)).all(), (definition.id, scale.id)
+
+
+@settings(max_examples=200, deadline=None)
+@given(administered())
+def test_a_row_is_scored_exactly_when_every_required_scale_has_a_value(
+    case: tuple[Definition, pd.DataFrame],
+) -> None:
+    definition, frame = case
+    scored = instruments.score(definition, frame)
+    required = [s.id for s in definition.scales if not s.optional]
+    complete = scored[required].notna().all(axis=1)
+    assert ((scored["status"] == instruments.SCORED) == complete).all()
+    assert (scored.loc[~complete, "reason"] != "").all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(CATALOG), st.integers(1, 5))
+def test_an_all_missing_row_is_never_scored(definition: Definition, rows: int) -> None:
+    frame = pd.DataFrame({item.id: [None] * rows for item in definition.items}, dtype=object)
+    scored = instruments.score(definition, frame)
+    assert (scored["status"] == instruments.NOT_SCORED).all()
+    assert scored[[s.id for s in definition.scales]].isna().all(axis=None)
+
+
+@given(st.sampled_from(CATALOG), st.data())
+def test_reversing_twice_is_the_identity(definition: Definition, data: st.DataObject) -> None:
+    scale = definition.response
+    steps = round((scale.max - scale.min) / scale.step)
+    ks = data.draw(st.lists(st.integers(0, steps), min_size=1, max_size=20))
+    values = scale.min + np.array(ks, dtype=float) * scale.step
+    once = reverse(scale, values)
+    assert ((once >= scale.min) & (once <= scale.max)).all()
+    np.testing.assert_allclose(reverse(scale, once), values)

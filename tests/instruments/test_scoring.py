@@ -1,0 +1,123 @@
+"""The scoring engine's mechanics, on a made-up instrument worked by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliance import instruments
+from tests.instruments.conftest import answers
+from tests.instruments.toy import TOY_YAML
+
+TOY = instruments.parse_definition(TOY_YAML, "toy.yaml")
+
+
+def test_it_reverses_an_item_as_min_plus_max_minus_answer() -> None:
+    # q2 = 1 reversed = 1 + 5 - 1 = 5; total = 2 + 5 + 3 + 4 = 14
+    scored = instruments.score(TOY, answers([2, 1, 3, 4, 0]))
+    assert scored.loc[0, "total"] == 14
+
+
+def test_it_prorates_one_missing_answer_from_the_mean_of_the_rest() -> None:
+    # q3 missing: answered (2, 5, 4) mean 11/3, x 4 items = 14.666...
+    scored = instruments.score(TOY, answers([2, 1, None, 4, 0]))
+    assert scored.loc[0, "total"] == pytest.approx(44 / 3)
+    assert scored.loc[0, "status"] == "not_scored"  # 'average' needs q3
+    assert scored.loc[0, "reason"] == (
+        "average: 1 of 2 answers missing or not applicable, at most 0 allowed"
+    )
+
+
+def test_it_counts_does_not_apply_as_missing_or_zero_as_the_scale_says() -> None:
+    # total: NA is missing -> (2 + 5 + 4) / 3 x 4 = 14.666...; average: NA is zero -> (2 + 0) / 2
+    scored = instruments.score(TOY, answers([2, 1, "NA", 4, 0]))
+    assert scored.loc[0, "total"] == pytest.approx(44 / 3)
+    assert scored.loc[0, "average"] == 1.0
+    assert scored.loc[0, "status"] == "scored"
+
+
+def test_it_recodes_an_item_before_scoring() -> None:
+    scored = instruments.score(TOY, answers(*[[1, 1, 1, 1, v] for v in range(5)]))
+    assert scored["flag"].tolist() == [0, 0, 0, 1, 1]
+
+
+def test_it_keeps_the_row_scored_when_only_an_optional_scale_is_missing() -> None:
+    scored = instruments.score(TOY, answers([3, 3, 3, 3, None]))
+    assert scored.loc[0, "status"] == "scored"
+    assert np.isnan(scored.loc[0, "flag"])
+
+
+def test_it_never_scores_a_row_with_no_answers() -> None:
+    scored = instruments.score(TOY, answers([None] * 5))
+    assert scored.loc[0, "status"] == "not_scored"
+    assert scored[["total", "average", "flag"]].isna().all(axis=None)
+
+
+def test_it_returns_the_input_columns_then_scales_status_and_reason() -> None:
+    frame = answers([3, 3, 3, 3, 1]).assign(patient="P1")
+    scored = instruments.score(TOY, frame)
+    assert list(scored.columns) == [
+        *frame.columns,
+        "total",
+        "average",
+        "flag",
+        "status",
+        "reason",
+    ]
+    assert scored.loc[0, "patient"] == "P1"
+
+
+def test_it_accepts_numbers_written_as_text_with_spaces() -> None:
+    frame = pd.DataFrame({"q1": [" 2"], "q2": ["1.0"], "q3": ["3"], "q4": ["4 "], "q5": [""]})
+    assert instruments.score(TOY, frame).loc[0, "total"] == 14
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (6, "row 1, item q1: '6' is not an allowed answer (allowed: 1, 2, 3, 4, 5, blank"),
+        (2.5, "row 1, item q1: '2.5' is not an allowed answer"),
+        ("often", "row 1, item q1: 'often' is not an allowed answer"),
+        (float("inf"), "row 1, item q1: 'inf' is not an allowed answer"),
+    ],
+)
+def test_it_rejects_a_bad_answer_naming_row_item_and_allowed_values(
+    cell: object, expected: str
+) -> None:
+    with pytest.raises(instruments.AnswerError, match="nothing was scored") as error:
+        instruments.score(TOY, answers([cell, 3, 3, 3, 0]))
+    assert expected in str(error.value)
+
+
+def test_it_rejects_does_not_apply_where_the_item_has_no_such_option() -> None:
+    with pytest.raises(instruments.AnswerError) as error:
+        instruments.score(TOY, answers([3, 3, 3, 3, 0], [3, 3, 3, 3, "NA"]))
+    assert "row 2, item q5: 'NA' does not apply is not an allowed answer here" in str(error.value)
+
+
+def test_it_reports_every_bad_cell_in_the_count_but_lists_only_the_first_ten() -> None:
+    frame = answers(*[[9, 3, 3, 3, 0]] * 25)
+    with pytest.raises(instruments.AnswerError) as error:
+        instruments.score(TOY, frame)
+    message = str(error.value)
+    assert message.startswith("toy: 25 answer(s) rejected")
+    assert "row 10, item q1" in message
+    assert "row 11, item q1" not in message
+    assert "... and 15 more" in message
+
+
+def test_it_names_absent_item_columns() -> None:
+    with pytest.raises(instruments.AnswerError, match="item q5: column is absent"):
+        instruments.score(TOY, answers([3, 3, 3, 3]))
+
+
+def test_it_scores_an_empty_table_to_an_empty_table() -> None:
+    scored = instruments.score(TOY, answers([3, 3, 3, 3, 0]).iloc[:0])
+    assert len(scored) == 0
+    assert "total" in scored.columns
+
+
+def test_it_leaves_the_callers_frame_untouched() -> None:
+    frame = answers([3, 3, 3, 3, 0])
+    before = frame.copy()
+    instruments.score(TOY, frame)
+    pd.testing.assert_frame_equal(frame, before)

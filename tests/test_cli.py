@@ -1,0 +1,96 @@
+"""The command line, run as a user would run it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from alliance.cli import main
+
+WAI_SR_HEADER = ",".join(f"q{n}" for n in range(1, 13))
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_it_lists_instruments_as_json_with_the_documented_fields() -> None:
+    code, output = run("instruments", "list", "--json")
+    assert code == 0
+    rows = json.loads(output)
+    wai = next(row for row in rows if row["id"] == "wai_sr")
+    assert wai["items"] == 12
+    assert wai["respondent"] == "patient"
+    assert {"id", "name", "respondent", "items", "licence", "verified"} <= set(wai)
+    assert isinstance(wai["verified"], bool)
+
+
+def test_it_shows_an_instrument_with_its_scales_and_unverified_facts() -> None:
+    code, output = run("instruments", "show", "wai_sr")
+    assert code == 0
+    assert "goal" in output
+    assert "q4 q6 q8 q11" in output
+    assert "Unverified scoring facts" in output
+
+
+def test_it_scores_a_csv_reading_blank_cells_as_missing(tmp_path: Path) -> None:
+    source = tmp_path / "odi.csv"
+    source.write_text(
+        "patient,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10\n"
+        "A,3,2,4,3,3,1,3,3,2,3\n"
+        "B,3,2,4,3,3,,3,3,2,3\n"
+        "C,3,2,,3,3,,3,3,2,3\n"
+    )
+    out = tmp_path / "scored.csv"
+    code, _ = run("score", "odi", str(source), "-o", str(out))
+    assert code == 0
+    scored = pd.read_csv(out)
+    assert list(scored.columns)[-3:] == ["total", "status", "reason"]
+    assert scored["patient"].tolist() == ["A", "B", "C"]
+    # A: 27 / 50 = 54 %; B: 26 / 45 = 57.78 %; C: two sections missing
+    assert scored.loc[0, "total"] == 54
+    assert abs(scored.loc[1, "total"] - 2600 / 45) < 1e-6
+    assert pd.isna(scored.loc[2, "total"])
+    assert scored["status"].tolist() == ["scored", "scored", "not_scored"]
+
+
+def test_it_rejects_a_bad_csv_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "wai.csv"
+    source.write_text(
+        f"{WAI_SR_HEADER}\n" + ",".join(["3"] * 12) + "\n" + ",".join(["3"] * 11 + ["x"]) + "\n"
+    )
+    out = tmp_path / "scored.csv"
+    code, output = run("score", "wai_sr", str(source), "-o", str(out))
+    assert code == 1
+    assert "row 2, item q12: 'x' is not an allowed answer" in output
+    assert not out.exists()
+
+
+def test_it_prints_reliable_change() -> None:
+    code, output = run("rci", "odi", "--before", "50", "--after", "30")
+    assert code == 0
+    assert "improved" in output
+    assert "RCI -3.29" in output
+
+
+def test_it_explains_why_rci_is_unavailable() -> None:
+    code, output = run("rci", "wai_sr", "--before", "30", "--after", "40")
+    assert code == 1
+    assert "neither an SEM nor an SD" in output
+
+
+def test_it_names_an_unknown_instrument() -> None:
+    code, output = run("instruments", "show", "nope")
+    assert code == 1
+    assert "unknown instrument 'nope'" in output
+
+
+def test_the_installed_entry_point_runs_the_demo() -> None:
+    command = Path(sys.executable).with_name("alliance")
+    result = subprocess.run([str(command), "demo"], capture_output=True, text=True, check=True)
+    assert "Working alliance (WAI-SR)" in result.stdout
+    assert "improved" in result.stdout
