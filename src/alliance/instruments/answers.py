@@ -51,12 +51,16 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class Answers:
-    """Validated answers: ``values`` (rows x items, NaN where blank or NA) and the NA mask."""
+    """Validated answers, one array row per item (items x administrations).
+
+    ``values`` holds NaN where the answer is blank or "does not apply"; ``not_applicable``
+    marks the latter; ``weights`` is None unless the instrument takes goal weights.
+    """
 
     items: list[str]
     values: NDArray[np.float64]
     not_applicable: NDArray[np.bool_]
-    weights: NDArray[np.float64]
+    weights: NDArray[np.float64] | None
 
 
 def read_answers(definition: Definition, frame: pd.DataFrame) -> Answers:
@@ -69,15 +73,13 @@ def read_answers(definition: Definition, frame: pd.DataFrame) -> Answers:
         )
     rows = len(frame)
     items = [item.id for item in definition.items]
-    values = np.empty((rows, len(items)))
-    not_applicable = np.zeros((rows, len(items)), dtype=bool)
+    values = np.empty((len(items), rows))
+    not_applicable = np.zeros((len(items), rows), dtype=bool)
     problems: list[Problem] = []
     rejected = 0
     for j, item_id in enumerate(items):
         scale = definition.response_for(item_id)
-        values[:, j], not_applicable[:, j], bad = _read_column(
-            frame[item_id], item_id, scale, problems
-        )
+        values[j], not_applicable[j], bad = _read_column(frame[item_id], item_id, scale, problems)
         rejected += bad
     weights, bad = _read_weights(definition, frame, values, problems)
     rejected += bad
@@ -101,15 +103,7 @@ def _read_column(
         parsed = pd.to_numeric(text.where(~blank & ~not_applicable), errors="coerce")
         numbers = parsed.to_numpy(dtype=float, na_value=np.nan)
         unreadable = (~blank.to_numpy(bool)) & (~not_applicable) & np.isnan(numbers)
-    with np.errstate(invalid="ignore"):
-        position = (numbers - scale.min) / scale.step
-        off_scale = (
-            (numbers < scale.min - 1e-9)
-            | (numbers > scale.max + 1e-9)
-            | (np.abs(position - np.round(position)) > 1e-6)
-            | np.isinf(numbers)
-        )
-    off_scale &= ~np.isnan(numbers)
+    off_scale = _off_scale(numbers, scale)
     bad_na = not_applicable if not scale.does_not_apply else np.zeros_like(not_applicable)
     bad_rows = np.flatnonzero(unreadable | off_scale | bad_na)
     for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
@@ -129,24 +123,36 @@ def _read_column(
     return numbers, not_applicable, len(bad_rows)
 
 
+def _off_scale(numbers: NDArray[np.float64], scale: ResponseScale) -> NDArray[np.bool_]:
+    """True where a number lies outside the scale or between its steps (NaN is never off)."""
+    with np.errstate(invalid="ignore"):
+        off = (numbers < scale.min - 1e-9) | (numbers > scale.max + 1e-9)
+        position = numbers - scale.min
+        if scale.step != 1:
+            position /= scale.step
+        off |= np.abs(position - np.rint(position)) > 1e-6
+    off &= ~np.isnan(numbers)
+    return off
+
+
 def _read_weights(
     definition: Definition,
     frame: pd.DataFrame,
     values: NDArray[np.float64],
     problems: list[Problem],
-) -> tuple[NDArray[np.float64], int]:
+) -> tuple[NDArray[np.float64] | None, int]:
     """Goal weights from ``qN_weight`` columns when the instrument allows them; 1 otherwise."""
+    if definition.weights == "none":
+        return None, 0
     weights = np.ones_like(values)
     rejected = 0
-    if definition.weights == "none":
-        return weights, rejected
     for j, item in enumerate(definition.items):
         name = f"{item.id}_weight"
         if name not in frame.columns:
             continue
         column = pd.to_numeric(frame[name].astype("string").str.strip(), errors="coerce")
         given = column.to_numpy(dtype=float, na_value=np.nan)
-        bad_rows = np.flatnonzero(~np.isnan(values[:, j]) & ~(given > 0))
+        bad_rows = np.flatnonzero(~np.isnan(values[j]) & ~(given > 0))
         rejected += len(bad_rows)
         for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
             problems.append(
@@ -157,5 +163,5 @@ def _read_weights(
                     "must be a positive number for a rated goal",
                 )
             )
-        weights[:, j] = np.where(np.isnan(given), 1.0, given)
+        weights[j] = np.where(np.isnan(given), 1.0, given)
     return weights, rejected

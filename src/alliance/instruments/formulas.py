@@ -1,6 +1,6 @@
 """Named scoring formulas that are more than a sum or a mean of items.
 
-Each formula works on a whole table at once: ``values`` is an (administrations x items)
+Each formula works on a whole table at once: ``values`` is an (items x administrations)
 float array with NaN for a missing answer, already recoded and reversed. A definition names
 its formula; the formula's ``bounds`` gives the score range the definition must declare.
 """
@@ -38,9 +38,9 @@ class Formula:
 def answered_mean(values: FloatArray) -> FloatArray:
     """Mean of the answered (non-NaN) values of each row; NaN when none is answered."""
     answered = ~np.isnan(values)
-    count = answered.sum(axis=1)
-    total = np.where(answered, values, 0.0).sum(axis=1)
-    mean = np.full(len(values), np.nan)
+    count = answered.sum(axis=0)
+    total = np.where(answered, values, 0.0).sum(axis=0)
+    mean = np.full(values.shape[1], np.nan)
     np.divide(total, count, out=mean, where=count > 0)
     return mean
 
@@ -64,9 +64,9 @@ def gas_t_score(values: FloatArray, weights: FloatArray, low: float, high: float
     answered = ~np.isnan(values)
     w = np.where(answered, weights, 0.0)
     x = np.where(answered, values, 0.0)
-    numerator = (w * x).sum(axis=1)
-    denominator = np.sqrt((1 - GAS_RHO) * (w**2).sum(axis=1) + GAS_RHO * w.sum(axis=1) ** 2)
-    ratio = np.full(len(values), np.nan)
+    numerator = (w * x).sum(axis=0)
+    denominator = np.sqrt((1 - GAS_RHO) * (w**2).sum(axis=0) + GAS_RHO * w.sum(axis=0) ** 2)
+    ratio = np.full(values.shape[1], np.nan)
     np.divide(numerator, denominator, out=ratio, where=denominator > 0)
     return 50.0 + 10.0 * ratio
 
@@ -81,15 +81,15 @@ def attendance_percent(
     values: FloatArray, weights: FloatArray, low: float, high: float
 ) -> FloatArray:
     """Visits attended (item 1) as a percentage of visits scheduled (item 2)."""
-    attended, scheduled = values[:, 0], values[:, 1]
-    ratio = np.full(len(values), np.nan)
+    attended, scheduled = values[0], values[1]
+    ratio = np.full(values.shape[1], np.nan)
     np.divide(100.0 * attended, scheduled, out=ratio, where=scheduled > 0)
     return ratio
 
 
 def _more_attended_than_scheduled(values: FloatArray) -> tuple[NDArray[np.bool_], str]:
     with np.errstate(invalid="ignore"):
-        return values[:, 0] > values[:, 1], "more visits attended (q1) than scheduled (q2)"
+        return values[0] > values[1], "more visits attended (q1) than scheduled (q2)"
 
 
 def _percent_bounds(k: int, low: float, high: float) -> tuple[float, float]:

@@ -22,17 +22,19 @@ NOT_SCORED = "not_scored"
 
 def item_values(definition: Definition, answers: Answers) -> NDArray[np.float64]:
     """Answers after recoding and reverse scoring; NaN for blank and "does not apply"."""
+    changed = [i for i, item in enumerate(definition.items) if item.recode or item.reverse]
+    if not changed:
+        return answers.values
     values = answers.values.copy()
-    for j, item in enumerate(definition.items):
-        scale = definition.response_for(item.id)
+    for j in changed:
+        item = definition.items[j]
         if item.recode is not None:
-            column = values[:, j]
-            recoded = np.full_like(column, np.nan)
+            recoded = np.full_like(values[j], np.nan)
             for given, scored in item.recode.items():
-                recoded[np.isclose(column, given)] = scored
-            values[:, j] = recoded
+                recoded[np.isclose(values[j], given)] = scored
+            values[j] = recoded
         if item.reverse:
-            values[:, j] = reverse(scale, values[:, j])
+            values[j] = reverse(definition.response_for(item.id), values[j])
     return values
 
 
@@ -64,15 +66,16 @@ def scale_bounds(definition: Definition, scale: Scale) -> tuple[float, float]:
 
 def compute_scale(
     definition: Definition, scale: Scale, values: NDArray[np.float64], answers: Answers
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Score one scale for every row; return the scores and the count of missing answers."""
-    columns = [answers.items.index(item_id) for item_id in scale.items]
-    block = values[:, columns]
+) -> tuple[NDArray[np.float64], NDArray[np.int64] | None]:
+    """Score one scale for every row; return the scores and, if any is unscored, missing counts."""
+    rows = [answers.items.index(item_id) for item_id in scale.items]
+    block = values[rows]
     if scale.missing.does_not_apply == "zero":
-        block = np.where(answers.not_applicable[:, columns], 0.0, block)
-    missing = np.isnan(block).sum(axis=1)
-    if scale.method is Method.SUM:
-        scores = answered_mean(block) * len(columns)
+        block = np.where(answers.not_applicable[rows], 0.0, block)
+    if scale.method is Method.SUM and scale.missing.max_missing == 0:
+        scores = block.sum(axis=0)
+    elif scale.method is Method.SUM:
+        scores = answered_mean(block) * len(rows)
     elif scale.method is Method.MEAN:
         scores = answered_mean(block)
     else:
@@ -80,8 +83,13 @@ def compute_scale(
         formula = FORMULAS[scale.formula]
         _reject_inconsistent(definition, formula, block)
         low, high = item_bounds(definition, scale.items[0])
-        scores = formula.compute(block, answers.weights[:, columns], low, high)
-    scores = np.where(missing <= scale.missing.max_missing, scores, np.nan)
+        weights = np.ones_like(block) if answers.weights is None else answers.weights[rows]
+        scores = formula.compute(block, weights, low, high)
+    plain_sum = scale.method is Method.SUM and scale.missing.max_missing == 0
+    if plain_sum and not np.isnan(scores).any():
+        return scores, None  # a complete sum needs no missing-answer count
+    missing = np.isnan(block).sum(axis=0)
+    scores[missing > scale.missing.max_missing] = np.nan
     return scores, missing
 
 
@@ -105,20 +113,24 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     """
     answers = read_answers(definition, frame)
     values = item_values(definition, answers)
-    result = frame.copy()
     failed = np.zeros(len(frame), dtype=bool)
     reasons = np.full(len(frame), "", dtype=object)
+    columns: dict[str, object] = {}
     for scale in definition.scales:
         scores, missing = compute_scale(definition, scale, values, answers)
-        result[scale.id] = scores
-        unscored = np.isnan(scores)
-        if scale.optional:
+        columns[scale.id] = scores
+        if scale.optional or missing is None:
             continue
+        unscored = np.isnan(scores)
         failed |= unscored
         reasons = _add_reason(reasons, unscored, scale, missing)
-    result["status"] = np.where(failed, NOT_SCORED, SCORED)
-    result["reason"] = reasons
-    return result
+    columns["status"] = pd.Categorical.from_codes(
+        failed.astype(np.int8), dtype=pd.CategoricalDtype([SCORED, NOT_SCORED])
+    )
+    columns["reason"] = reasons
+    added = pd.DataFrame(columns, index=frame.index)
+    kept = frame.drop(columns=[c for c in added.columns if c in frame.columns])
+    return pd.concat([kept, added], axis=1)
 
 
 def _add_reason(
@@ -127,17 +139,21 @@ def _add_reason(
     scale: Scale,
     missing: NDArray[np.int64],
 ) -> NDArray[np.object_]:
-    """Append "<scale>: N of K answers missing, at most M allowed" to the unscored rows."""
+    """Append why each unscored row has no score on this scale."""
     if not unscored.any():
         return reasons
     k = len(scale.items)
     limit = scale.missing.max_missing
-    texts = pd.Series(missing[unscored]).map(
-        lambda n: (
+    texts = np.array(
+        [
             f"{scale.id}: {n} of {k} answers missing or not applicable, at most {limit} allowed"
-        )
-    )
-    joined = pd.Series(reasons[unscored]).str.cat(texts.to_numpy(), sep="; ").str.lstrip("; ")
+            if n > limit
+            else f"{scale.id}: cannot be computed from these answers"
+            for n in range(k + 1)
+        ],
+        dtype=object,
+    )[missing[unscored]]
+    current = reasons[unscored]
     out = reasons.copy()
-    out[unscored] = joined.to_numpy()
+    out[unscored] = np.where(current == "", texts, current + "; " + texts)
     return out
