@@ -125,13 +125,11 @@ def _read_column(
 
 def _off_scale(numbers: NDArray[np.float64], scale: ResponseScale) -> NDArray[np.bool_]:
     """True where a number lies outside the scale or between its steps (NaN is never off)."""
+    tolerance = 1e-6 * scale.step
     with np.errstate(invalid="ignore"):
-        off = (numbers < scale.min - 1e-9) | (numbers > scale.max + 1e-9)
-        position = numbers - scale.min
-        if scale.step != 1:
-            position /= scale.step
-        off |= np.abs(position - np.rint(position)) > 1e-6
-    off &= ~np.isnan(numbers)
+        off = (numbers < scale.min - tolerance) | (numbers > scale.max + tolerance)
+        remainder = np.fmod(numbers - scale.min, scale.step)
+        off |= (remainder > tolerance) & (remainder < scale.step - tolerance)
     return off
 
 

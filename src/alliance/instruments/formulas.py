@@ -8,7 +8,7 @@ its formula; the formula's ``bounds`` gives the score range the definition must 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,28 +25,41 @@ class Formula:
     """A named rule: how to compute the score and which range it can take.
 
     ``compute(values, weights, low, high)`` and ``bounds(k, low, high)`` receive the
-    common bounds of the scale's items after recoding.
+    common bounds of the scale's items after recoding; ``weights`` is None when the
+    instrument takes none.
     """
 
     name: str
     description: str
-    compute: Callable[[FloatArray, FloatArray, float, float], FloatArray]
+    compute: Callable[[FloatArray, FloatArray | None, float, float], FloatArray]
     bounds: Callable[[int, float, float], tuple[float, float]]
     inconsistent: Callable[[FloatArray], tuple[NDArray[np.bool_], str]] | None = None
 
 
+def answered_sum(rows: Sequence[FloatArray]) -> tuple[FloatArray, NDArray[np.int64]]:
+    """Per administration: the sum of the answered items and how many were answered.
+
+    ``rows`` holds one 1-D array per item; adding item by item avoids copying the table.
+    """
+    total = np.zeros(len(rows[0]))
+    answered = np.zeros(len(rows[0]), dtype=np.int64)
+    for row in rows:
+        present = ~np.isnan(row)
+        answered += present
+        total += np.where(present, row, 0.0)
+    return total, answered
+
+
 def answered_mean(values: FloatArray) -> FloatArray:
-    """Mean of the answered (non-NaN) values of each row; NaN when none is answered."""
-    answered = ~np.isnan(values)
-    count = answered.sum(axis=0)
-    total = np.where(answered, values, 0.0).sum(axis=0)
-    mean = np.full(values.shape[1], np.nan)
-    np.divide(total, count, out=mean, where=count > 0)
+    """Mean of the answered (non-NaN) values of each administration; NaN when none is."""
+    total, answered = answered_sum(list(values))
+    mean = np.full(len(total), np.nan)
+    np.divide(total, answered, out=mean, where=answered > 0)
     return mean
 
 
 def percent_of_range(
-    values: FloatArray, weights: FloatArray, low: float, high: float
+    values: FloatArray, weights: FloatArray | None, low: float, high: float
 ) -> FloatArray:
     """Mean of the answered items as a percentage of the item range.
 
@@ -56,13 +69,15 @@ def percent_of_range(
     return 100.0 * (answered_mean(values) - low) / (high - low)
 
 
-def gas_t_score(values: FloatArray, weights: FloatArray, low: float, high: float) -> FloatArray:
+def gas_t_score(
+    values: FloatArray, weights: FloatArray | None, low: float, high: float
+) -> FloatArray:
     """Kiresuk-Sherman Goal Attainment T-score over the goals that were rated.
 
     T = 50 + 10 * sum(w x) / sqrt((1 - rho) * sum(w^2) + rho * (sum w)^2), rho = 0.3.
     """
     answered = ~np.isnan(values)
-    w = np.where(answered, weights, 0.0)
+    w = np.where(answered, 1.0 if weights is None else weights, 0.0)
     x = np.where(answered, values, 0.0)
     numerator = (w * x).sum(axis=0)
     denominator = np.sqrt((1 - GAS_RHO) * (w**2).sum(axis=0) + GAS_RHO * w.sum(axis=0) ** 2)
@@ -78,7 +93,7 @@ def _gas_bounds(k: int, low: float, high: float) -> tuple[float, float]:
 
 
 def attendance_percent(
-    values: FloatArray, weights: FloatArray, low: float, high: float
+    values: FloatArray, weights: FloatArray | None, low: float, high: float
 ) -> FloatArray:
     """Visits attended (item 1) as a percentage of visits scheduled (item 2)."""
     attended, scheduled = values[0], values[1]

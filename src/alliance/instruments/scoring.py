@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from alliance.instruments.answers import MAX_REPORTED, AnswerError, Answers, Problem, read_answers
 from alliance.instruments.definition import Definition, Method, ResponseScale, Scale
-from alliance.instruments.formulas import FORMULAS, Formula, answered_mean
+from alliance.instruments.formulas import FORMULAS, Formula, answered_sum
 
 SCORED = "scored"
 NOT_SCORED = "not_scored"
@@ -66,30 +66,45 @@ def scale_bounds(definition: Definition, scale: Scale) -> tuple[float, float]:
 
 def compute_scale(
     definition: Definition, scale: Scale, values: NDArray[np.float64], answers: Answers
-) -> tuple[NDArray[np.float64], NDArray[np.int64] | None]:
-    """Score one scale for every row; return the scores and, if any is unscored, missing counts."""
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Score one scale for every row; return the scores and each row's count of missing answers."""
     rows = [answers.items.index(item_id) for item_id in scale.items]
-    block = values[rows]
     if scale.missing.does_not_apply == "zero":
-        block = np.where(answers.not_applicable[rows], 0.0, block)
+        values = values.copy()
+        values[rows] = np.where(answers.not_applicable[rows], 0.0, values[rows])
     if scale.method is Method.SUM and scale.missing.max_missing == 0:
-        scores = block.sum(axis=0)
-    elif scale.method is Method.SUM:
-        scores = answered_mean(block) * len(rows)
-    elif scale.method is Method.MEAN:
-        scores = answered_mean(block)
-    else:
+        return _complete_sum(values, rows)
+    if scale.method is Method.FORMULA:
         assert scale.formula is not None
+        block = values[rows]
         formula = FORMULAS[scale.formula]
         _reject_inconsistent(definition, formula, block)
         low, high = item_bounds(definition, scale.items[0])
-        weights = np.ones_like(block) if answers.weights is None else answers.weights[rows]
+        weights = None if answers.weights is None else answers.weights[rows]
         scores = formula.compute(block, weights, low, high)
-    plain_sum = scale.method is Method.SUM and scale.missing.max_missing == 0
-    if plain_sum and not np.isnan(scores).any():
-        return scores, None  # a complete sum needs no missing-answer count
-    missing = np.isnan(block).sum(axis=0)
+        missing = np.isnan(block).sum(axis=0)
+    else:
+        total, answered = answered_sum([values[row] for row in rows])
+        scores = np.full(len(total), np.nan)
+        np.divide(total, answered, out=scores, where=answered > 0)
+        if scale.method is Method.SUM:
+            scores *= len(rows)
+        missing = len(rows) - answered
     scores[missing > scale.missing.max_missing] = np.nan
+    return scores, missing
+
+
+def _complete_sum(
+    values: NDArray[np.float64], rows: list[int]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Sum of the items, NaN where any is missing; missing counts only for those rows."""
+    scores = values[rows[0]].copy()
+    for row in rows[1:]:
+        scores += values[row]
+    missing = np.zeros(len(scores), dtype=np.int64)
+    if np.isnan(scores).any():
+        for row in rows:
+            missing += np.isnan(values[row])
     return scores, missing
 
 
@@ -113,17 +128,14 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     """
     answers = read_answers(definition, frame)
     values = item_values(definition, answers)
-    failed = np.zeros(len(frame), dtype=bool)
-    reasons = np.full(len(frame), "", dtype=object)
     columns: dict[str, object] = {}
+    shortfalls: list[tuple[Scale, NDArray[np.int64]]] = []
     for scale in definition.scales:
         scores, missing = compute_scale(definition, scale, values, answers)
         columns[scale.id] = scores
-        if scale.optional or missing is None:
-            continue
-        unscored = np.isnan(scores)
-        failed |= unscored
-        reasons = _add_reason(reasons, unscored, scale, missing)
+        if not scale.optional:
+            shortfalls.append((scale, np.where(np.isnan(scores), missing, -1)))
+    failed, reasons = _reasons(shortfalls, len(frame))
     columns["status"] = pd.Categorical.from_codes(
         failed.astype(np.int8), dtype=pd.CategoricalDtype([SCORED, NOT_SCORED])
     )
@@ -133,27 +145,44 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([kept, added], axis=1)
 
 
-def _add_reason(
-    reasons: NDArray[np.object_],
-    unscored: NDArray[np.bool_],
-    scale: Scale,
-    missing: NDArray[np.int64],
-) -> NDArray[np.object_]:
-    """Append why each unscored row has no score on this scale."""
-    if not unscored.any():
-        return reasons
-    k = len(scale.items)
-    limit = scale.missing.max_missing
+def _reasons(
+    shortfalls: list[tuple[Scale, NDArray[np.int64]]], rows: int
+) -> tuple[NDArray[np.bool_], NDArray[np.object_]]:
+    """Which rows failed a required scale, and why, in words.
+
+    ``shortfalls`` holds, per required scale, -1 where it scored and the count of missing
+    answers where it did not. Each distinct pattern is put into words once.
+    """
+    reasons = np.full(rows, "", dtype=object)
+    scales = [scale for scale, _ in shortfalls]
+    failed = np.zeros(rows, dtype=bool)
+    for _, counts in shortfalls:
+        failed |= counts >= 0
+    if not failed.any():
+        return failed, reasons
+    pattern = np.stack([counts[failed] for _, counts in shortfalls], axis=1)
+    base = int(pattern.max()) + 2
+    keys = ((pattern + 1) * base ** np.arange(len(scales))).sum(axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    combos = pattern[first]
     texts = np.array(
         [
-            f"{scale.id}: {n} of {k} answers missing or not applicable, at most {limit} allowed"
-            if n > limit
-            else f"{scale.id}: cannot be computed from these answers"
-            for n in range(k + 1)
+            "; ".join(
+                _reason(scale, int(n)) for scale, n in zip(scales, combo, strict=True) if n >= 0
+            )
+            for combo in combos
         ],
         dtype=object,
-    )[missing[unscored]]
-    current = reasons[unscored]
-    out = reasons.copy()
-    out[unscored] = np.where(current == "", texts, current + "; " + texts)
-    return out
+    )
+    reasons[failed] = texts[inverse.ravel()]
+    return failed, reasons
+
+
+def _reason(scale: Scale, missing: int) -> str:
+    limit = scale.missing.max_missing
+    if missing > limit:
+        return (
+            f"{scale.id}: {missing} of {len(scale.items)} answers missing or not applicable, "
+            f"at most {limit} allowed"
+        )
+    return f"{scale.id}: cannot be computed from these answers"
