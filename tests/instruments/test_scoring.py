@@ -121,3 +121,15 @@ def test_it_leaves_the_callers_frame_untouched() -> None:
     before = frame.copy()
     instruments.score(TOY, frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_it_rounds_away_binary_noise_in_sums_of_decimal_answers() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in binary floating point; the score must be 0.3
+    definition = instruments.parse_definition(
+        TOY_YAML.replace("response: {min: 1, max: 5,", "response: {min: 0, max: 5, step: 0.1,")
+        .replace("range: [4, 20]", "range: [0, 20]")
+        .replace("range: [1, 5]", "range: [0, 5]"),
+        "toy.yaml",
+    )
+    scored = instruments.score(definition, answers([0.1, 5, 0.2, 0, 0]))
+    assert scored.loc[0, "total"] == 0.3

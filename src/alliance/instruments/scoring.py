@@ -18,6 +18,9 @@ from alliance.instruments.formulas import FORMULAS, Formula, answered_sum
 
 SCORED = "scored"
 NOT_SCORED = "not_scored"
+SCORE_DECIMALS = 9
+"""Scores are rounded here: far finer than any published rule, and it removes binary noise
+such as 8.6 + 9.7 + 9.9 + 7.8 = 35.99999999999999, which would wrongly meet a cut-off of < 36."""
 
 
 def item_values(definition: Definition, answers: Answers) -> NDArray[np.float64]:
@@ -132,7 +135,7 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     shortfalls: list[tuple[Scale, NDArray[np.int64]]] = []
     for scale in definition.scales:
         scores, missing = compute_scale(definition, scale, values, answers)
-        columns[scale.id] = scores
+        columns[scale.id] = np.round(scores, SCORE_DECIMALS)
         if not scale.optional:
             shortfalls.append((scale, np.where(np.isnan(scores), missing, -1)))
     failed, reasons = _reasons(shortfalls, len(frame))

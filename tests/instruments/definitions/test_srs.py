@@ -68,13 +68,6 @@ def test_it_flags_scored_forms_on_either_side_of_the_cut_off() -> None:
     assert flags[CONCERN].tolist() == [True, False]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "engine gap: sums of 0.1-step answers are not rounded to the item resolution, so "
-        "8.6 + 9.7 + 9.9 + 7.8 comes out as 35.99999999999999 and meets '< 36'"
-    ),
-    strict=False,
-)
 def test_it_does_not_flag_marks_that_add_up_to_exactly_36() -> None:
     # 8.6 + 9.7 + 9.9 + 7.8 = 36.0 by hand
     scored = instruments.score("srs", answers([8.6, 9.7, 9.9, 7.8]))
