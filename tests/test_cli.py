@@ -94,3 +94,19 @@ def test_the_installed_entry_point_runs_the_demo() -> None:
     result = subprocess.run([str(command), "demo"], capture_output=True, text=True, check=True)
     assert "Working alliance (WAI-SR)" in result.stdout
     assert "improved" in result.stdout
+
+
+def test_it_computes_rci_from_a_supplied_sd() -> None:
+    # TSK-11: ICC 0.81 from Woby 2005; SD 6 -> SEM = 6 x sqrt(0.19) = 2.615; SEdiff = 3.699
+    # RCI = (20 - 30) / 3.699 = -2.70; lower is better for kinesiophobia -> improved
+    code, output = run("rci", "tsk_11", "--before", "30", "--after", "20", "--sd", "6")
+    assert code == 0, output
+    assert "RCI -2.70" in output
+    assert "improved" in output
+
+
+def test_it_shows_an_items_own_response_scale() -> None:
+    code, output = run("instruments", "show", "start_back")
+    assert code == 0
+    assert "q9" in output
+    assert "1, 2, 3, 4, 5" in output

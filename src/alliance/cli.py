@@ -66,8 +66,11 @@ def show_instrument(instrument_id: str, as_json: bool) -> None:
     click.echo(f"Respondent: {definition.respondent.value}; licence: {definition.licence.status}")
     if not definition.validated:
         click.echo("Not a validated instrument.")
-    scale = definition.response
-    click.echo(f"Answers: {scale.allowed_text()}")
+    click.echo(f"Answers: {definition.response.allowed_text()}")
+    for item in definition.items:
+        if item.response is not None:
+            recoded = f", scored {item.recode}" if item.recode else ""
+            click.echo(f"  {item.id} ({item.label}): {item.response.allowed_text()}{recoded}")
     table = Table("scale", "items", "method", "range", "direction", "missing allowed")
     for s in definition.scales:
         method = s.formula if s.formula else s.method.value
@@ -133,11 +136,12 @@ def score_file(instrument_id: str, file: Path, output: Path | None) -> None:
 @click.option("--before", type=float, required=True, help="Earlier score.")
 @click.option("--after", type=float, required=True, help="Later score.")
 @click.option("--scale", "scale_id", default="total", show_default=True)
-def rci(instrument_id: str, before: float, after: float, scale_id: str) -> None:
+@click.option("--sd", type=float, default=None, help="Reference SD (e.g. your clinic's at intake).")
+def rci(instrument_id: str, before: float, after: float, scale_id: str, sd: float | None) -> None:
     """Jacobson-Truax reliable change between two scores of one scale."""
     definition = _load(instrument_id)
     try:
-        result = instruments.reliable_change(definition, before, after, scale_id)
+        result = instruments.reliable_change(definition, before, after, scale_id, sd=sd)
     except (instruments.InterpretationError, KeyError) as error:
         raise click.ClickException(str(error).strip('"')) from error
     click.echo(result.summary())

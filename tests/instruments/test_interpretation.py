@@ -74,3 +74,16 @@ def test_it_classifies_by_the_first_matching_rule_and_leaves_unscored_rows_blank
 
 def test_it_gives_no_band_where_the_scale_has_none() -> None:
     assert instruments.band(TOY, "total", [10]).tolist() == [None]
+
+
+def test_it_takes_a_clinics_own_sd_with_the_definitions_reliability() -> None:
+    # SEM = 10 x sqrt(1 - 0.84) = 4; SE of difference = 5.657; RCI = (12 - 4) / 5.657 = 1.414
+    result = instruments.reliable_change(TOY, 4, 12, sd=10)
+    assert result.sem == pytest.approx(4.0)
+    assert result.rci == pytest.approx(8 / (4 * math.sqrt(2)))
+    assert result.change is instruments.Change.UNCHANGED
+
+
+def test_it_refuses_a_clinic_sd_where_no_reliability_is_known() -> None:
+    with pytest.raises(instruments.InterpretationError, match="no reliability coefficient"):
+        instruments.reliable_change(TOY, 2, 3, scale_id="average", sd=1)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from alliance import instruments
@@ -19,6 +19,17 @@ def _answer(scale: ResponseScale) -> st.SearchStrategy[object]:
     if scale.does_not_apply:
         options.append(st.just(instruments.DOES_NOT_APPLY))
     return st.one_of(*options)
+
+
+def score_or_reject(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
+    """Score, discarding the example if its answers contradict each other (attendance)."""
+    try:
+        return instruments.score(definition, frame)
+    except instruments.AnswerError as error:
+        message = str(error)
+        only_contradictions = all(problem.value == "" for problem in error.problems)
+    assert only_contradictions, f"an on-scale answer was rejected: {message}"
+    reject()
 
 
 @st.composite
@@ -40,7 +51,7 @@ def test_every_score_lies_in_its_range_even_when_prorated(
     case: tuple[Definition, pd.DataFrame],
 ) -> None:
     definition, frame = case
-    scored = instruments.score(definition, frame)
+    scored = score_or_reject(definition, frame)
     for scale in definition.scales:
         values = scored[scale.id].to_numpy(dtype=float)
         present = values[~np.isnan(values)]
@@ -54,7 +65,7 @@ def test_a_row_is_scored_exactly_when_every_required_scale_has_a_value(
     case: tuple[Definition, pd.DataFrame],
 ) -> None:
     definition, frame = case
-    scored = instruments.score(definition, frame)
+    scored = score_or_reject(definition, frame)
     required = [s.id for s in definition.scales if not s.optional]
     complete = scored[required].notna().all(axis=1)
     assert ((scored["status"] == instruments.SCORED) == complete).all()

@@ -78,9 +78,19 @@ def classify(definition: Definition, scores: pd.DataFrame) -> pd.Series:
     return result
 
 
-def standard_error_of_measurement(scale: Scale) -> float:
-    """SEM from the definition, or SD x sqrt(1 - reliability) when only those are given."""
+def standard_error_of_measurement(scale: Scale, sd: float | None = None) -> float:
+    """The SEM: SD x sqrt(1 - reliability) when an SD is given, else the definition's SEM,
+    else the definition's own SD and reliability.
+
+    Jacobson and Truax take the SD from a reference sample, so a clinic may pass its own.
+    """
     facts = scale.interpretation
+    if sd is not None:
+        if sd <= 0:
+            raise InterpretationError(f"the SD must be positive, not {sd:g}")
+        if facts.reliability is None:
+            raise InterpretationError(f"scale {scale.id!r} has no reliability coefficient")
+        return sd * math.sqrt(1 - facts.reliability.value)
     if facts.sem is not None:
         return facts.sem.value
     if facts.sd is not None and facts.reliability is not None:
@@ -117,9 +127,17 @@ class ReliableChange:
 
 
 def reliable_change(
-    definition: Definition, before: float, after: float, scale_id: str = "total"
+    definition: Definition,
+    before: float,
+    after: float,
+    scale_id: str = "total",
+    sd: float | None = None,
 ) -> ReliableChange:
-    """Jacobson-Truax RCI = (after - before) / (sqrt(2) x SEM), read in the scale's direction."""
+    """Jacobson-Truax RCI = (after - before) / (sqrt(2) x SEM), read in the scale's direction.
+
+    ``sd`` is a reference-sample SD (for example the clinic's own at intake); with it the SEM
+    is SD x sqrt(1 - reliability) from the definition's reliability coefficient.
+    """
     scale = definition.scale(scale_id)
     low, high = scale.range
     for name, value in (("before", before), ("after", after)):
@@ -127,7 +145,7 @@ def reliable_change(
             raise InterpretationError(
                 f"{name} = {value:g} lies outside {scale.id} range {low:g}-{high:g}"
             )
-    sem = standard_error_of_measurement(scale)
+    sem = standard_error_of_measurement(scale, sd)
     se_difference = math.sqrt(2) * sem
     rci = (after - before) / se_difference
     signed = rci if scale.direction is Direction.HIGHER_IS_BETTER else -rci
