@@ -82,6 +82,11 @@ class ResponseScale(Frozen):
         return self
 
     @property
+    def steps(self) -> int:
+        """How many steps separate ``min`` from ``max``."""
+        return round((self.max - self.min) / self.step)
+
+    @property
     def is_discrete(self) -> bool:
         """True when the scale has a short list of options (at most 21) rather than a line."""
         return (self.max - self.min) / self.step <= 20

@@ -8,7 +8,7 @@ its formula; the formula's ``bounds`` gives the score range the definition must 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,25 +36,11 @@ class Formula:
     inconsistent: Callable[[FloatArray], tuple[NDArray[np.bool_], str]] | None = None
 
 
-def answered_sum(rows: Sequence[FloatArray]) -> tuple[FloatArray, NDArray[np.int64]]:
-    """Per administration: the sum of the answered items and how many were answered.
-
-    ``rows`` holds one 1-D array per item; adding item by item avoids copying the table.
-    """
-    total = np.zeros(len(rows[0]))
-    answered = np.zeros(len(rows[0]), dtype=np.int64)
-    for row in rows:
-        present = ~np.isnan(row)
-        answered += present
-        total += np.where(present, row, 0.0)
-    return total, answered
-
-
 def answered_mean(values: FloatArray) -> FloatArray:
-    """Mean of the answered (non-NaN) values of each administration; NaN when none is."""
-    total, answered = answered_sum(list(values))
-    mean = np.full(len(total), np.nan)
-    np.divide(total, answered, out=mean, where=answered > 0)
+    """Mean of the answered (non-NaN) items of each administration; NaN when none is."""
+    answered = (~np.isnan(values)).sum(axis=0)
+    mean = np.full(values.shape[1], np.nan)
+    np.divide(np.nansum(values, axis=0), answered, out=mean, where=answered > 0)
     return mean
 
 
