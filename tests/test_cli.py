@@ -110,3 +110,32 @@ def test_it_shows_an_items_own_response_scale() -> None:
     assert code == 0
     assert "q9" in output
     assert "1, 2, 3, 4, 5" in output
+
+
+def test_it_adds_risk_groups_when_asked_to_interpret(tmp_path: Path) -> None:
+    # STarT Back: psychosocial (q5-q9, q9 counts only for 4-5) >= 4 -> high; else total >= 4
+    # -> medium; else low. Row 1: q5-q8 agree, q9 = 5 -> psychosocial 5 -> high.
+    # Row 2: q1-q4 agree, q9 = 3 (counts 0) -> total 4, psychosocial 0 -> medium.
+    # Row 3: q1 agree only -> total 1 -> low.
+    source = tmp_path / "sbst.csv"
+    source.write_text(
+        "q1,q2,q3,q4,q5,q6,q7,q8,q9\n0,0,0,0,1,1,1,1,5\n1,1,1,1,0,0,0,0,3\n1,0,0,0,0,0,0,0,1\n"
+    )
+    out = tmp_path / "scored.csv"
+    code, output = run("score", "start_back", str(source), "-o", str(out), "--interpret")
+    assert code == 0, output
+    scored = pd.read_csv(out)
+    assert scored["risk"].tolist() == ["high", "medium", "low"]
+    assert scored["total"].tolist() == [5, 4, 1]
+
+
+def test_it_labels_bands_when_asked_to_interpret(tmp_path: Path) -> None:
+    # ODI: all 2s -> 20 / 50 = 40 % (moderate); all 4s -> 80 % (crippled)
+    source = tmp_path / "odi.csv"
+    source.write_text(
+        ",".join(f"q{n}" for n in range(1, 11)) + "\n" + "2," * 9 + "2\n" + "4," * 9 + "4\n"
+    )
+    code, output = run("score", "odi", str(source), "--interpret")
+    assert code == 0, output
+    assert "moderate disability" in output
+    assert "crippled" in output

@@ -110,7 +110,8 @@ def import_text(instrument_id: str, file: Path) -> None:
 @click.argument("instrument_id")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def score_file(instrument_id: str, file: Path, output: Path | None) -> None:
+@click.option("--interpret", is_flag=True, help="Add band, cut-off and classification columns.")
+def score_file(instrument_id: str, file: Path, output: Path | None, interpret: bool) -> None:
     """Score FILE.csv: one row per administration, one column per item (blank missing, NA)."""
     definition = _load(instrument_id)
     frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[])
@@ -118,6 +119,8 @@ def score_file(instrument_id: str, file: Path, output: Path | None) -> None:
         scored = instruments.score(definition, frame)
     except instruments.AnswerError as error:
         raise click.ClickException(f"{file.name}: {error}") from error
+    if interpret:
+        scored = pd.concat([scored, instruments.interpret(definition, scored)], axis=1)
     text = scored.to_csv(index=False, float_format="%.10g")
     if output is None:
         click.echo(text, nl=False)

@@ -20,6 +20,7 @@ from alliance.instruments.interpretation import (
     band,
     classify,
     cutoff_flags,
+    interpret,
     reliable_change,
 )
 from alliance.instruments.library import DefinitionError, catalog, load, parse_definition
@@ -41,6 +42,7 @@ __all__ = [
     "catalog",
     "classify",
     "cutoff_flags",
+    "interpret",
     "load",
     "parse_definition",
     "reliable_change",

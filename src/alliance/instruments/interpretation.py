@@ -78,6 +78,22 @@ def classify(definition: Definition, scores: pd.DataFrame) -> pd.Series:
     return result
 
 
+def interpret(definition: Definition, scored: pd.DataFrame) -> pd.DataFrame:
+    """Labels for scored rows: ``<scale>_band`` per banded scale, ``<scale>_<cut-off label>``
+    per cut-off (True / False, blank where unscored) and the classification, if any."""
+    columns: dict[str, object] = {}
+    for scale in definition.scales:
+        scores = scored[scale.id].to_numpy(dtype=float)
+        if scale.interpretation.bands:
+            columns[f"{scale.id}_band"] = band(definition, scale.id, scores)
+        flags = cutoff_flags(definition, scale.id, scores)
+        for label in flags.columns:
+            columns[f"{scale.id}_{label}"] = flags[label].where(~np.isnan(scores)).to_numpy()
+    if definition.classification is not None:
+        columns[definition.classification.name] = classify(definition, scored).to_numpy()
+    return pd.DataFrame(columns, index=scored.index)
+
+
 def standard_error_of_measurement(scale: Scale, sd: float | None = None) -> float:
     """The SEM: SD x sqrt(1 - reliability) when an SD is given, else the definition's SEM,
     else the definition's own SD and reliability.
