@@ -1,0 +1,54 @@
+"""The domain actions: every write to the clinic's data is one of these plain functions, each
+one atomic transaction that writes its audit row inside it. Views, the API and the command
+line call these and nothing else writes."""
+
+from alliance.web.actions.accounts import create_clinic, create_user, issue_api_token
+from alliance.web.actions.alerts import acknowledge_alert, raise_alert
+from alliance.web.actions.checkin import (
+    issue_checkin_link,
+    record_assessment,
+    resolve_link,
+)
+from alliance.web.actions.episodes import (
+    discharge_episode,
+    open_episode,
+    record_attendance,
+    schedule_visit,
+)
+from alliance.web.actions.errors import (
+    ActionError,
+    AnswerProblem,
+    AnswersRejectedError,
+    ConflictError,
+    InvalidLinkError,
+    NotAllowedError,
+)
+from alliance.web.actions.export import clinic_audit_events, export_audit, export_cohort
+from alliance.web.actions.patients import read_identity, register_patient, share_patient
+
+__all__ = [
+    "ActionError",
+    "AnswerProblem",
+    "AnswersRejectedError",
+    "ConflictError",
+    "InvalidLinkError",
+    "NotAllowedError",
+    "acknowledge_alert",
+    "clinic_audit_events",
+    "create_clinic",
+    "create_user",
+    "discharge_episode",
+    "export_audit",
+    "export_cohort",
+    "issue_api_token",
+    "issue_checkin_link",
+    "open_episode",
+    "raise_alert",
+    "read_identity",
+    "record_assessment",
+    "record_attendance",
+    "register_patient",
+    "resolve_link",
+    "schedule_visit",
+    "share_patient",
+]

@@ -1,0 +1,194 @@
+"""Per-visit check-in links and recording assessments.
+
+A link's token is a random secret signed with the server's key (``django.core.signing``):
+tampering is detected before the database is asked, the secret is stored only as a digest,
+and the row records its expiry and its single use. A retried submission through a used link
+gets the assessments it already created back, never a duplicate.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from alliance import instruments
+from alliance.web import feedback
+from alliance.web.actions.accounts import token_digest
+from alliance.web.actions.errors import (
+    AnswerProblem,
+    AnswersRejectedError,
+    ConflictError,
+    InvalidLinkError,
+)
+from alliance.web.audit import record
+from alliance.web.models import Assessment, CheckinLink, User, Visit, VisitStatus
+
+LINK_SALT = "alliance.checkin-link"
+Answers = Mapping[str, Mapping[str, Any]]
+"""Instrument id -> item id -> the answer as given (a number, a string, ``"NA"`` or null)."""
+
+
+def issue_checkin_link(by: User, visit: Visit) -> tuple[CheckinLink, str]:
+    """A new link for ``visit``; returns the row and the token (shown once, never stored)."""
+    if visit.status == VisitStatus.CANCELLED:
+        raise ConflictError("the visit was cancelled")
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        link = CheckinLink.objects.create(
+            visit=visit,
+            digest=token_digest(secret),
+            issued_by=by,
+            expires_at=timezone.now() + timedelta(hours=settings.CHECKIN_LINK_HOURS),
+        )
+        record("checkin_link_issued", actor=by, patient=visit.episode.patient, target=link)
+    return link, signing.dumps(secret, salt=LINK_SALT)
+
+
+def resolve_link(token: str) -> CheckinLink:
+    """The link a token stands for, if its signature holds and it has not expired."""
+    try:
+        secret = signing.loads(
+            token, salt=LINK_SALT, max_age=timedelta(hours=settings.CHECKIN_LINK_HOURS)
+        )
+    except signing.BadSignature as error:
+        raise InvalidLinkError("this link is not valid") from error
+    link = (
+        CheckinLink.objects.select_related("visit__episode__patient", "visit__episode__protocol")
+        .filter(digest=token_digest(str(secret)))
+        .first()
+    )
+    if link is None or link.expires_at <= timezone.now():
+        raise InvalidLinkError("this link is not valid")
+    return link
+
+
+def instruments_for(visit: Visit) -> list[str]:
+    """The instruments asked at ``visit``: its protocol's, or the alliance check-in alone."""
+    protocol = visit.episode.protocol
+    return protocol.instruments_at(visit.number) if protocol is not None else ["checkin"]
+
+
+def record_assessment(
+    visit: Visit,
+    answers: Answers,
+    *,
+    by: User | None = None,
+    link: CheckinLink | None = None,
+) -> list[Assessment]:
+    """Validate, score and store the answers to one or more instruments at ``visit``.
+
+    Entered by a member of staff (``by``) or by the patient through ``link``. All answers are
+    checked before anything is stored: one bad answer rejects the whole submission, naming
+    the instrument, item and reason. Through a link, a repeat of the submission that used it
+    returns the stored assessments; different answers are refused.
+    """
+    scored = [_score(instrument_id, items) for instrument_id, items in answers.items()]
+    if not scored:
+        raise AnswersRejectedError([AnswerProblem("", "", "", "no answers were given")])
+    with transaction.atomic():
+        if link is not None:
+            link = CheckinLink.objects.select_for_update().get(pk=link.pk)
+            if link.used_at is not None:
+                return _repeat_of(link, answers)
+            allowed = set(instruments_for(visit))
+            unexpected = sorted(set(answers) - allowed)
+            if unexpected:
+                raise AnswersRejectedError(
+                    [AnswerProblem(i, "", "", "is not asked at this visit") for i in unexpected]
+                )
+        patient = visit.episode.patient
+        created = [
+            Assessment.objects.create(
+                patient=patient,
+                visit=visit,
+                link=link,
+                entered_by=by,
+                answers=dict(answers[definition.id]),
+                **fields,
+            )
+            for definition, fields in scored
+        ]
+        if link is not None:
+            link.used_at = timezone.now()
+            link.save(update_fields=["used_at"])
+        record(
+            "assessment_recorded",
+            actor=by,
+            patient=patient,
+            target=visit,
+            detail={"instruments": [a.instrument_id for a in created], "link": bool(link)},
+        )
+        feedback.after_assessment(created)
+        return created
+
+
+def _repeat_of(link: CheckinLink, answers: Answers) -> list[Assessment]:
+    stored = list(link.assessments.order_by("pk"))
+    if {a.instrument_id: a.answers for a in stored} != {k: dict(v) for k, v in answers.items()}:
+        raise ConflictError("this link has already been used")
+    return stored
+
+
+def _score(
+    instrument_id: str, items: Mapping[str, Any]
+) -> tuple[instruments.Definition, dict[str, Any]]:
+    """Check one instrument's answers and score them: the fields of its ``Assessment``."""
+    try:
+        definition = instruments.load(instrument_id)
+    except KeyError:
+        raise AnswersRejectedError(
+            [AnswerProblem(instrument_id, "", "", "is not a known instrument")]
+        ) from None
+    known = {item.id for item in definition.items}
+    if definition.weights != "none":
+        known |= {f"{item}_weight" for item in list(known)}
+    problems = [
+        AnswerProblem(instrument_id, name, _cell(value), "is not an item of this instrument")
+        for name, value in items.items()
+        if name not in known
+    ]
+    problems += [
+        AnswerProblem(instrument_id, name, _cell(value), "must be a number, a text or null")
+        for name, value in items.items()
+        if isinstance(value, bool | list | dict)
+    ]
+    if problems:
+        raise AnswersRejectedError(problems)
+    row = {item.id: _cell(items.get(item.id)) for item in definition.items}
+    row |= {name: _cell(value) for name, value in items.items() if name.endswith("_weight")}
+    try:
+        result = instruments.score(definition, pd.DataFrame([row], dtype="string"))
+    except instruments.AnswerError as error:
+        raise AnswersRejectedError(
+            [AnswerProblem(instrument_id, p.item, p.value, p.reason) for p in error.problems]
+        ) from error
+    first = result.iloc[0]
+    scores = {
+        scale.id: None if _missing(first[scale.id]) else float(first[scale.id])
+        for scale in definition.scales
+    }
+    return definition, {
+        "instrument_id": definition.id,
+        "definition_version": definition.version,
+        "respondent": definition.respondent.value,
+        "scores": scores,
+        "status": str(first["status"]),
+        "reason": "" if _missing(first["reason"]) else str(first["reason"]),
+    }
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,91 @@
+"""Exporting a cohort for analysis: one tidy, de-identified long table.
+
+One row per patient, episode, visit, instrument and scale. Patients appear under a keyed
+hash of their code (HMAC with the server's key), so an export cannot be joined back to the
+clinic's records without the key, and no identifiable field is ever read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from alliance.web.actions.errors import NotAllowedError
+from alliance.web.audit import record
+from alliance.web.models import Assessment, AuditEvent, Role, User
+from alliance.web.scope import visible_patients
+
+COLUMNS = [
+    "subject",
+    "episode",
+    "condition",
+    "body_region",
+    "setting",
+    "visit",
+    "visit_date",
+    "instrument",
+    "definition_version",
+    "scale",
+    "score",
+]
+AUDIT_FIELDS = ["id", "at", "actor_label", "action", "patient_id", "object_type", "object_id", "ip"]
+
+
+def pseudonym(code: str) -> str:
+    """A stable research pseudonym for a patient code: a keyed hash, cut to 16 hex digits."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def export_cohort(by: User) -> pd.DataFrame:
+    """Every scored scale of the patients ``by`` may see, de-identified; the export is audited."""
+    with transaction.atomic():
+        rows = (
+            Assessment.objects.filter(patient__in=visible_patients(by).values("pk"))
+            .order_by("patient_id", "visit__episode_id", "visit__number", "pk")
+            .values_list(
+                "patient__code",
+                "visit__episode_id",
+                "visit__episode__condition",
+                "visit__episode__body_region",
+                "visit__episode__setting",
+                "visit__number",
+                "visit__date",
+                "instrument_id",
+                "definition_version",
+                "scores",
+            )
+        )
+        records = [
+            (pseudonym(code), *rest, scale, score)
+            for code, *rest, scores in rows
+            for scale, score in scores.items()
+        ]
+        table = pd.DataFrame.from_records(records, columns=COLUMNS)
+        record("cohort_exported", actor=by, detail={"rows": len(table)})
+        return table
+
+
+def clinic_audit_events(by: User) -> QuerySet[AuditEvent]:
+    """The audit events of an admin's own clinic, newest first."""
+    if by.role != Role.ADMIN or by.clinic_id is None:
+        raise NotAllowedError("only an admin can read the audit trail")
+    return AuditEvent.objects.filter(clinic_id=by.clinic_id).order_by("-pk")
+
+
+def export_audit(by: User) -> str:
+    """The admin's clinic's whole audit trail as CSV; the export is itself audited."""
+    with transaction.atomic():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(AUDIT_FIELDS)
+        writer.writerows(clinic_audit_events(by).values_list(*AUDIT_FIELDS))
+        record("audit_exported", actor=by)
+        return out.getvalue()

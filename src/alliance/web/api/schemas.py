@@ -1,0 +1,171 @@
+"""What the API accepts and returns. No schema a researcher can reach holds an identifiable
+field: those live only in ``IdentityOut``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PatientIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    date_of_birth: dt.date | None = None
+    record_number: str = Field("", max_length=64)
+    contact: str = Field("", max_length=200)
+
+
+class PatientOut(Schema):
+    id: int
+    code: str
+    therapist_id: int
+    created_at: dt.datetime
+
+
+class IdentityOut(Schema):
+    name: str
+    date_of_birth: dt.date | None
+    record_number: str
+    contact: str
+
+
+class ShareIn(Schema):
+    therapist_id: int
+
+
+class ShareOut(Schema):
+    patient_id: int
+    therapist_id: int
+
+
+class EpisodeIn(Schema):
+    condition: str = Field(min_length=1, max_length=100)
+    body_region: str = Field(min_length=1, max_length=50)
+    setting: str = Field(min_length=1, max_length=50)
+    start_date: dt.date
+    planned_visits: int | None = Field(None, ge=1, le=200)
+    protocol_id: int | None = None
+
+
+class EpisodeOut(Schema):
+    id: int
+    patient_id: int
+    therapist_id: int
+    protocol_id: int | None
+    condition: str
+    body_region: str
+    setting: str
+    start_date: dt.date
+    end_date: dt.date | None
+    planned_visits: int | None
+    discharge_reason: str
+
+
+class DischargeIn(Schema):
+    end_date: dt.date
+    reason: str = Field(min_length=1, max_length=100)
+
+
+class VisitIn(Schema):
+    date: dt.date
+
+
+class VisitOut(Schema):
+    id: int
+    episode_id: int
+    number: int
+    date: dt.date
+    status: str
+
+
+class AttendanceIn(Schema):
+    status: str = Field(pattern="^(scheduled|attended|missed|cancelled)$")
+
+
+class LinkOut(Schema):
+    token: str
+    path: str
+    expires_at: dt.datetime
+
+
+AnswerValue = int | float | str | None
+
+
+class AnswersIn(Schema):
+    """Instrument id -> item id -> answer: a number, ``"NA"`` (does not apply) or null."""
+
+    answers: dict[str, dict[str, AnswerValue]]
+
+
+class AssessmentOut(Schema):
+    id: int
+    visit_id: int
+    instrument_id: str
+    definition_version: str
+    respondent: str
+    answers: dict[str, Any]
+    scores: dict[str, float | None]
+    status: str
+    reason: str
+    recorded_at: dt.datetime
+
+
+class ItemOut(Schema):
+    id: str
+    text: str
+
+
+class InstrumentOut(Schema):
+    id: str
+    name: str
+    validated: bool
+    minimum: float
+    maximum: float
+    items: list[ItemOut]
+
+
+class CheckinOut(Schema):
+    visit_number: int
+    instruments: list[InstrumentOut]
+
+
+class AlertOut(Schema):
+    id: int
+    patient_id: int
+    episode_id: int
+    kind: str
+    detail: str
+    raised_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    action_taken: str
+
+
+class AcknowledgeIn(Schema):
+    action_taken: str = Field(min_length=1, max_length=1000)
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_label: str
+    action: str
+    patient_id: int | None
+    object_type: str
+    object_id: str
+    ip: str | None
+    detail: dict[str, Any]
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class Message(Schema):
+    detail: str

@@ -1,0 +1,45 @@
+"""Writing audit events. Every domain action calls ``record`` inside its own transaction, so
+the change and its audit row commit together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from alliance.web.models import AuditEvent, Patient, User
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address the request came from (the proxy's, unless the server trusts a proxy)."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    patient: Patient | None = None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. ``detail`` must hold no identifiable data."""
+    clinic_id = (
+        patient.clinic_id if patient is not None else actor.clinic_id if actor is not None else None
+    )
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor.get_username() if actor is not None else "",
+        action=action,
+        clinic_id=clinic_id,
+        patient=patient,
+        object_type=target._meta.model_name or "" if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        ip=client_address(request),
+        detail=detail or {},
+    )

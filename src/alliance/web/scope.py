@@ -1,0 +1,70 @@
+"""Who may see which patient: the one place that decides it.
+
+Every view and API route reaches patients, episodes, visits, assessments and alerts through
+``visible_patients``; an object outside it answers 404, so a denial never reveals that the
+object exists.
+
+- A therapist sees the patients they treat and those a colleague shared with them, in their
+  own clinic, identifiable details included.
+- A researcher sees every patient of their clinic, de-identified: never ``Identity``.
+- An admin manages the clinic's staff, protocols and audit trail, and sees no patient.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from alliance.web.models import Patient, Role, Share, User
+
+M = TypeVar("M", bound=Model)
+
+
+def visible_patients(user: User) -> QuerySet[Patient]:
+    """The patients ``user`` may see at all."""
+    if not user.is_authenticated or not user.is_active or user.clinic_id is None:
+        return Patient.objects.none()
+    in_clinic = Patient.objects.filter(clinic_id=user.clinic_id)
+    if user.role == Role.RESEARCHER:
+        return in_clinic
+    if user.role == Role.THERAPIST:
+        shared = Share.objects.filter(patient=OuterRef("pk"), therapist=user)
+        return in_clinic.filter(Q(therapist=user) | Exists(shared))
+    return Patient.objects.none()
+
+
+def identifiable_patients(user: User) -> QuerySet[Patient]:
+    """The patients whose identifiable details ``user`` may read and whose care they may change:
+    the visible ones, for those who treat."""
+    if user.is_authenticated and user.role == Role.THERAPIST:
+        return visible_patients(user)
+    return Patient.objects.none()
+
+
+def scoped(
+    user: User, queryset: QuerySet[M], *, to_treat: bool = False, via: str = "patient"
+) -> QuerySet[M]:
+    """``queryset`` narrowed to ``user``'s patients; ``via`` is the path to the patient."""
+    patients = identifiable_patients(user) if to_treat else visible_patients(user)
+    return queryset.filter(**{f"{via}__in": patients.values("pk")})
+
+
+def get_scoped(
+    user: User, queryset: QuerySet[M], pk: int, *, to_treat: bool = False, via: str = "patient"
+) -> M:
+    """One object by primary key from ``user``'s scope, or 404."""
+    found = scoped(user, queryset, to_treat=to_treat, via=via).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_patient(user: User, pk: int, *, to_treat: bool = False) -> Patient:
+    """One patient from ``user``'s scope, or 404."""
+    patients = identifiable_patients(user) if to_treat else visible_patients(user)
+    found = patients.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,0 +1,87 @@
+"""The people of the access matrix, in two clinics, and a patient with an episode and a visit.
+
+Clinic A: ``owner`` treats the patient, ``colleague`` has it shared, ``outsider`` is a
+therapist with no share, ``researcher`` studies the clinic's data, ``admin`` runs the clinic.
+Clinic B: ``other_admin`` and ``other_therapist``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from alliance.web import actions
+from alliance.web.models import Clinic, Episode, Patient, Protocol, Role, User, Visit
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    clinic: Clinic
+    other_clinic: Clinic
+    owner: User
+    colleague: User
+    outsider: User
+    researcher: User
+    admin: User
+    other_admin: User
+    other_therapist: User
+    patient: Patient
+    episode: Episode
+    visit: Visit
+    protocol: Protocol
+
+
+def make_user(clinic: Clinic, username: str, role: Role) -> User:
+    return actions.create_user(None, clinic, username, role, PASSWORD)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    clinic = actions.create_clinic("Clinic A")
+    other = actions.create_clinic("Clinic B")
+    owner = make_user(clinic, "owner", Role.THERAPIST)
+    colleague = make_user(clinic, "colleague", Role.THERAPIST)
+    patient = actions.register_patient(
+        owner, name="Ada Example", date_of_birth=dt.date(1980, 5, 17), record_number="MRN-1"
+    )
+    actions.share_patient(owner, patient, colleague)
+    protocol = Protocol.objects.create(
+        clinic=clinic, name="Back pain", schedule={"checkin": [], "odi": [1]}
+    )
+    episode = actions.open_episode(
+        owner,
+        patient,
+        condition="low back pain",
+        body_region="lumbar",
+        setting="outpatient",
+        start_date=dt.date(2026, 1, 5),
+        planned_visits=6,
+        protocol=protocol,
+    )
+    visit = actions.schedule_visit(owner, episode, dt.date(2026, 1, 5))
+    return World(
+        clinic=clinic,
+        other_clinic=other,
+        owner=owner,
+        colleague=colleague,
+        outsider=make_user(clinic, "outsider", Role.THERAPIST),
+        researcher=make_user(clinic, "researcher", Role.RESEARCHER),
+        admin=make_user(clinic, "admin", Role.ADMIN),
+        other_admin=make_user(other, "other-admin", Role.ADMIN),
+        other_therapist=make_user(other, "other-therapist", Role.THERAPIST),
+        patient=patient,
+        episode=episode,
+        visit=visit,
+        protocol=protocol,
+    )
+
+
+def api_client(user: User) -> Client:
+    """A client that calls the API with a fresh bearer token of ``user``."""
+    token = actions.issue_api_token(user)
+    return Client(headers={"Authorization": f"Bearer {token}"})

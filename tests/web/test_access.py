@@ -1,0 +1,127 @@
+"""The access matrix: five people against every object route of the API, each answer asserted.
+
+Clinic A's patient is treated by the owner and shared with the colleague; the outsider is a
+therapist of the same clinic without a share; the researcher sees clinic A de-identified; the
+other admin runs clinic B. Outside a person's scope the answer is 404, never 403, so a denial
+does not reveal that the patient exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alliance.web import actions
+from tests.web.conftest import World, api_client
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["owner", "colleague", "outsider", "researcher", "other_admin"]
+READ = dict(zip(PEOPLE, [200, 200, 404, 200, 404], strict=True))
+TREAT = dict(zip(PEOPLE, [200, 200, 404, 404, 404], strict=True))
+CREATE = dict(zip(PEOPLE, [201, 201, 404, 404, 404], strict=True))
+OWNER_ONLY = dict(zip(PEOPLE, [201, 403, 404, 404, 404], strict=True))
+
+DISCHARGE = {"end_date": "2026-03-01", "reason": "goals met"}
+CHECKIN = {"answers": {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}}}
+ROUTES: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
+    ("GET", "/api/patients/{patient}", None, READ),
+    ("GET", "/api/patients/{patient}/identity", None, TREAT),
+    ("POST", "/api/patients/{patient}/shares", {"therapist_id": "outsider"}, OWNER_ONLY),
+    ("GET", "/api/patients/{patient}/episodes", None, READ),
+    (
+        "POST",
+        "/api/patients/{patient}/episodes",
+        {"condition": "neck pain", "body_region": "cervical", "setting": "outpatient",
+         "start_date": "2026-02-01"},
+        CREATE,
+    ),
+    ("GET", "/api/episodes/{episode}", None, READ),
+    ("POST", "/api/episodes/{episode}/discharge", DISCHARGE, TREAT),
+    ("GET", "/api/episodes/{episode}/visits", None, READ),
+    ("POST", "/api/episodes/{episode}/visits", {"date": "2026-01-12"}, CREATE),
+    ("GET", "/api/visits/{visit}", None, READ),
+    ("POST", "/api/visits/{visit}/attendance", {"status": "attended"}, TREAT),
+    ("POST", "/api/visits/{visit}/links", None, CREATE),
+    ("GET", "/api/visits/{visit}/assessments", None, READ),
+    ("POST", "/api/visits/{visit}/assessments", CHECKIN, CREATE),
+    ("GET", "/api/alerts/{alert}", None, TREAT),
+    ("POST", "/api/alerts/{alert}/acknowledge", {"action_taken": "called the patient"}, TREAT),
+]  # fmt: skip
+
+
+def fill(template: str, world: World, alert_id: int) -> str:
+    return template.format(
+        patient=world.patient.pk,
+        episode=world.episode.pk,
+        visit=world.visit.pk,
+        alert=alert_id,
+    )
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), ROUTES, ids=[f"{m} {p}" for m, p, _, _ in ROUTES]
+)
+def test_it_answers_each_person_as_the_matrix_says(
+    world: World,
+    person: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    expected: dict[str, int],
+) -> None:
+    alert = actions.raise_alert(world.episode, kind="rupture", detail="bond fell")
+    client = api_client(getattr(world, person))
+    url = fill(path, world, alert.pk)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        payload = dict(body or {})
+        if payload.get("therapist_id") == "outsider":
+            payload["therapist_id"] = world.outsider.pk
+        response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == expected[person], response.content
+
+
+@pytest.mark.parametrize(
+    ("person", "count"),
+    [("owner", 1), ("colleague", 1), ("outsider", 0), ("researcher", 1), ("other_admin", 0)],
+)
+def test_it_lists_only_the_patients_in_scope(world: World, person: str, count: int) -> None:
+    response = api_client(getattr(world, person)).get("/api/patients")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+
+
+def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -> None:
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
+    client = api_client(world.researcher)
+    pages = [
+        client.get("/api/patients").content,
+        client.get(f"/api/patients/{world.patient.pk}").content,
+        client.get(f"/api/visits/{world.visit.pk}/assessments").content,
+        client.get("/api/export/cohort.csv").content,
+    ]
+    for page in pages:
+        assert b"Ada" not in page
+        assert b"MRN-1" not in page
+        assert b"1980-05-17" not in page
+
+
+def test_it_shows_the_audit_trail_to_the_clinics_own_admin_only(world: World) -> None:
+    own = api_client(world.admin).get("/api/audit")
+    assert own.status_code == 200
+    assert own.json()["count"] > 0
+    other = api_client(world.other_admin).get("/api/audit").json()
+    assert {item["patient_id"] for item in other["items"]} == {None}
+    assert api_client(world.owner).get("/api/audit").status_code == 403
+
+
+def test_it_refuses_the_api_without_credentials(world: World) -> None:
+    from django.test import Client
+
+    assert Client().get(f"/api/patients/{world.patient.pk}").status_code == 401
+    bad = Client(headers={"Authorization": "Bearer not-a-token"})
+    assert bad.get("/api/patients").status_code == 401
