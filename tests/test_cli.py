@@ -89,11 +89,23 @@ def test_it_names_an_unknown_instrument() -> None:
     assert "unknown instrument 'nope'" in output
 
 
-def test_the_installed_entry_point_runs_the_demo() -> None:
+def test_the_installed_entry_point_runs_the_tour() -> None:
     command = Path(sys.executable).with_name("alliance")
-    result = subprocess.run([str(command), "demo"], capture_output=True, text=True, check=True)
+    result = subprocess.run([str(command), "tour"], capture_output=True, text=True, check=True)
     assert "Working alliance (WAI-SR)" in result.stdout
     assert "improved" in result.stdout
+
+
+def test_the_demo_creates_a_clinic_and_prints_its_logins(data_dir: Path) -> None:
+    command = Path(sys.executable).with_name("alliance")
+    result = subprocess.run(
+        [str(command), "demo", "--no-serve"], capture_output=True, text=True, check=True
+    )
+    assert "demo-therapist-3" in result.stdout
+    assert "demo-researcher" in result.stdout
+    password = result.stdout.split("password")[-1].split()[0]
+    assert password.startswith("demo-")
+    assert (data_dir / "demo.sqlite3").stat().st_size > 100_000
 
 
 def test_it_computes_rci_from_a_supplied_sd() -> None:

@@ -163,13 +163,16 @@ def _score(
     ]
     if problems:
         raise AnswersRejectedError(problems)
-    row = {item.id: _cell(items.get(item.id)) for item in definition.items}
-    row |= {name: _cell(value) for name, value in items.items() if name.endswith("_weight")}
+    row = {item.id: _column_value(items.get(item.id)) for item in definition.items}
+    row |= {name: _column_value(v) for name, v in items.items() if name.endswith("_weight")}
     try:
-        result = instruments.score(definition, pd.DataFrame([row], dtype="string"))
+        result = instruments.score(definition, pd.DataFrame([row]))
     except instruments.AnswerError as error:
         raise AnswersRejectedError(
-            [AnswerProblem(instrument_id, p.item, p.value, p.reason) for p in error.problems]
+            [
+                AnswerProblem(instrument_id, p.item, _cell(items.get(p.item, p.value)), p.reason)
+                for p in error.problems
+            ]
         ) from error
     first = result.iloc[0]
     scores = {
@@ -184,6 +187,16 @@ def _score(
         "status": str(first["status"]),
         "reason": "" if _missing(first["reason"]) else str(first["reason"]),
     }
+
+
+def _column_value(value: Any) -> float | str:
+    """A number stays a number (the engine's fast path); text is checked as text; null is
+    a missing answer."""
+    if value is None:
+        return math.nan
+    if isinstance(value, int | float):
+        return float(value)
+    return str(value)
 
 
 def _cell(value: Any) -> str:
