@@ -1,0 +1,1 @@
+"""The evidence map of the alliance literature and a systematic-review workflow."""
