@@ -151,6 +151,30 @@ def rci(instrument_id: str, before: float, after: float, scale_id: str, sd: floa
     click.echo(result.summary())
 
 
+@main.command(name="signals")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of alerts.")
+def signals_command(file: Path, as_json: bool) -> None:
+    """Alerts for a tidy table of scores (patient, visit, instrument, scale, score)."""
+    from alliance import signals
+
+    try:
+        found = signals.alerts(pd.read_csv(file))
+    except signals.SeriesError as error:
+        raise click.ClickException(f"{file.name}: {error}") from error
+    if as_json:
+        click.echo(json.dumps([alert.to_dict() for alert in found], indent=2))
+        return
+    table = Table("patient", "visit", "signal", "rule", "scale", "value", "threshold", "detail")
+    for alert in found:
+        table.add_row(
+            alert.patient, str(alert.visit), alert.signal, alert.rule,
+            f"{alert.instrument} {alert.scale}".strip(), f"{alert.value:g}",
+            f"{alert.threshold:g}", alert.detail,
+        )  # fmt: skip
+    console.print(table)
+
+
 @main.command(name="synth")
 @click.option("--patients", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)

@@ -1,0 +1,29 @@
+"""Feedback signals over each patient's series: reliable change, alliance rupture, not on
+track, dropout risk and intake influences. Pure: tables in, alerts out."""
+
+from alliance.signals.alerts import Alert, alerts_frame
+from alliance.signals.change import reliable_changes
+from alliance.signals.dropout import DropoutRisk, HistoryError, visit_features
+from alliance.signals.monitor import alerts
+from alliance.signals.parameters import Influence, SignalParameters, Watched
+from alliance.signals.recovery import ExpectedRecovery
+from alliance.signals.rupture import drop_threshold, ruptures
+from alliance.signals.series import SeriesError, prepare
+
+__all__ = [
+    "Alert",
+    "DropoutRisk",
+    "ExpectedRecovery",
+    "HistoryError",
+    "Influence",
+    "SeriesError",
+    "SignalParameters",
+    "Watched",
+    "alerts",
+    "alerts_frame",
+    "drop_threshold",
+    "prepare",
+    "reliable_changes",
+    "ruptures",
+    "visit_features",
+]

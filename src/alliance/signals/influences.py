@@ -1,0 +1,41 @@
+"""Influence flags at intake: perceived injustice, catastrophising, fear of movement above the
+published cut-offs of their instruments, so the therapist knows early."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alliance import instruments
+from alliance.instruments.interpretation import OPERATORS
+from alliance.signals.alerts import Alert
+from alliance.signals.parameters import SignalParameters
+
+
+def influence_flags(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
+    """An alert for each series whose first score on an influence measure meets its cut-off."""
+    found = []
+    for influence in parameters.influences:
+        scale = instruments.load(influence.instrument).scale(influence.scale)
+        cutoff = next(c for c in scale.interpretation.cutoffs if c.label == influence.cutoff)
+        rows = table[
+            (table["instrument"] == influence.instrument) & (table["scale"] == influence.scale)
+        ]
+        first = rows.groupby("series", sort=False).head(1)
+        met = np.asarray(OPERATORS[cutoff.op](first["score"].to_numpy(), cutoff.value), dtype=bool)
+        found += [
+            Alert(
+                patient=str(row["patient"]),
+                series=str(row["series"]),
+                visit=int(row["visit"]),
+                signal="influence",
+                rule="above_cutoff",
+                instrument=influence.instrument,
+                scale=influence.scale,
+                value=float(row["score"]),
+                threshold=cutoff.value,
+                detail=f"{row['score']:g} {cutoff.op} {cutoff.value:g}: {cutoff.label}",
+            )
+            for row in first[met].to_dict("records")
+        ]
+    return found
