@@ -51,7 +51,9 @@ def world(db: None) -> World:
     )
     actions.share_patient(owner, patient, colleague)
     protocol = Protocol.objects.create(
-        clinic=clinic, name="Back pain", schedule={"checkin": [], "odi": [1]}
+        clinic=clinic,
+        name="Back pain",
+        schedule=[{"instrument": "checkin", "visits": []}, {"instrument": "odi", "visits": [1]}],
     )
     episode = actions.open_episode(
         owner,

@@ -51,7 +51,9 @@ def seed_demo(cohort: Cohort | None = None) -> DemoLogins:
                 None, clinic, username, Role.THERAPIST, password
             )
         protocol = Protocol.objects.create(
-            clinic=clinic, name="Demo protocol", schedule={i: [] for i in cohort.answers}
+            clinic=clinic,
+            name="Demo protocol",
+            schedule=[{"instrument": i, "visits": []} for i in cohort.answers],
         )
         _seed_patients(cohort, therapists, protocol)
     return DemoLogins(clinic=clinic, usernames=usernames, password=password)

@@ -10,22 +10,24 @@ from alliance.web.models.patient import Patient
 
 
 class Protocol(models.Model):
-    """Which instruments are asked at which visits.
+    """Which instruments are asked at which visits, in the order a form shows them.
 
-    ``schedule`` maps an instrument id to the visit numbers it is asked at; an empty list
-    means every visit, e.g. ``{"checkin": [], "odi": [1, 6, 12]}``.
+    ``schedule`` is a list of ``{"instrument": id, "visits": [numbers]}``; an empty list of
+    visits means every visit, e.g. ``[{"instrument": "checkin", "visits": []},
+    {"instrument": "odi", "visits": [1, 6, 12]}]``. A list, because PostgreSQL's ``jsonb``
+    does not keep the order of an object's keys.
     """
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="protocols")
     name = models.CharField(max_length=200)
-    schedule = models.JSONField(default=dict)
+    schedule = models.JSONField(default=list)
 
     def instruments_at(self, visit_number: int) -> list[str]:
         """The instrument ids asked at visit ``visit_number``, in the protocol's order."""
         return [
-            instrument
-            for instrument, visits in self.schedule.items()
-            if not visits or visit_number in visits
+            str(entry["instrument"])
+            for entry in self.schedule
+            if not entry["visits"] or visit_number in entry["visits"]
         ]
 
 

@@ -1,0 +1,141 @@
+"""The API end to end: check-in links, rejected answers, constant query counts, sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from alliance.web import actions
+from alliance.web.models import Assessment, AuditEvent
+from tests.web.conftest import PASSWORD, World, api_client
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {"answers": {"checkin": {"q1": 8, "q2": 7, "q3": "9", "q4": None}, "odi": {}}}
+
+
+def _link(world: World) -> str:
+    response = api_client(world.owner).post(f"/api/visits/{world.visit.pk}/links")
+    assert response.status_code == 201
+    return str(response.json()["path"])
+
+
+def test_it_shows_a_patient_the_instruments_of_the_visit(world: World) -> None:
+    form = Client().get(_link(world)).json()
+    assert form["visit_number"] == 1
+    assert [i["id"] for i in form["instruments"]] == ["checkin", "odi"]
+    assert form["instruments"][0]["items"][0]["id"] == "q1"
+
+
+def test_it_answers_a_retried_submission_with_the_same_assessments(world: World) -> None:
+    path = _link(world)
+    first = Client().post(path, ANSWERS, content_type="application/json")
+    retry = Client().post(path, ANSWERS, content_type="application/json")
+    assert first.status_code == retry.status_code == 201
+    assert [a["id"] for a in retry.json()] == [a["id"] for a in first.json()]
+    assert Assessment.objects.count() == 2
+    checkin = next(a for a in first.json() if a["instrument_id"] == "checkin")
+    # one answer missing: the total is the mean of the three answered, (8 + 7 + 9) / 3
+    assert checkin["scores"]["total"] == 8.0
+    assert checkin["answers"] == {"q1": 8, "q2": 7, "q3": "9", "q4": None}
+    assert Client().get(path).status_code == 404
+
+
+def test_it_refuses_different_answers_through_a_used_link(world: World) -> None:
+    path = _link(world)
+    Client().post(path, ANSWERS, content_type="application/json")
+    other = {"answers": {"checkin": {"q1": 1, "q2": 1, "q3": 1, "q4": 1}}}
+    assert Client().post(path, other, content_type="application/json").status_code == 409
+
+
+def test_it_rejects_malformed_answers_with_the_item_and_reason(world: World) -> None:
+    path = _link(world)
+    bad = {"answers": {"checkin": {"q1": 8, "q2": "lots", "q3": 4.5, "q4": 3}}}
+    response = Client().post(path, bad, content_type="application/json")
+    assert response.status_code == 422
+    problems = {p["item"]: p for p in response.json()["problems"]}
+    assert set(problems) == {"q2", "q3"}
+    assert problems["q2"]["value"] == "lots"
+    assert problems["q3"]["reason"].startswith("is not an allowed answer")
+    assert Assessment.objects.count() == 0
+    assert Client().post(path, ANSWERS, content_type="application/json").status_code == 201
+
+
+def test_it_answers_404_for_a_forged_link(world: World) -> None:
+    path = _link(world)
+    assert Client().get(path[:-3] + "xyz").status_code == 404
+    assert Client().get("/api/checkin/not-a-token").status_code == 404
+
+
+def _grow_caseload(world: World, patients: int) -> None:
+    for n in range(patients):
+        patient = actions.register_patient(world.owner, name=f"Extra {n}")
+        episode = actions.open_episode(
+            world.owner,
+            patient,
+            condition="neck pain",
+            body_region="cervical",
+            setting="outpatient",
+            start_date=dt.date(2026, 1, 1),
+        )
+        visit = actions.schedule_visit(world.owner, episode, dt.date(2026, 1, 2))
+        actions.record_assessment(visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
+        actions.raise_alert(episode, kind="rupture", detail="bond fell")
+
+
+@pytest.mark.parametrize("path", ["/api/patients", "/api/alerts", "/api/assessments", "/api/audit"])
+def test_it_lists_with_the_same_number_of_queries_whatever_the_caseload(
+    world: World, path: str
+) -> None:
+    reader = world.admin if path == "/api/audit" else world.owner
+    client = api_client(reader)
+    _grow_caseload(world, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    _grow_caseload(world, 12)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.json()["count"] > 12
+    assert len(large) == len(small)
+
+
+def test_it_audits_sign_ins_and_failed_sign_ins(world: World) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"username": "owner", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "owner", "password": PASSWORD})
+    failed = AuditEvent.objects.get(action="login_failed")
+    assert failed.detail == {"username": "owner"}
+    assert PASSWORD not in str(AuditEvent.objects.values_list("detail", flat=True))
+    assert AuditEvent.objects.filter(action="login", actor=world.owner).count() == 1
+
+
+def test_it_locks_a_username_out_after_five_failures(world: World) -> None:
+    client = Client()
+    for _ in range(5):
+        client.post("/api/auth/token", {"username": "owner", "password": "wrong"},
+                    content_type="application/json")  # fmt: skip
+    right = {"username": "owner", "password": PASSWORD}
+    locked = client.post("/api/auth/token", right, content_type="application/json")
+    assert locked.status_code == 429
+    other = {"username": "colleague", "password": PASSWORD}
+    assert client.post("/api/auth/token", other, content_type="application/json").status_code == 200
+
+
+def test_it_audits_every_read_of_identifiable_details(world: World) -> None:
+    client = api_client(world.colleague)
+    response = client.get(f"/api/patients/{world.patient.pk}/identity")
+    assert response.json()["record_number"] == "MRN-1"
+    event = AuditEvent.objects.filter(action="identity_read").latest("pk")
+    assert (event.actor, event.patient) == (world.colleague, world.patient)
+
+
+def test_it_sends_no_store_and_a_content_security_policy(world: World) -> None:
+    response = api_client(world.owner).get("/api/patients")
+    assert response["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
