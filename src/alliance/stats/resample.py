@@ -1,0 +1,100 @@
+"""Paired case resampling in seeded blocks, run chunk by chunk.
+
+A replicate draws n rows with replacement: its counts are multinomial. Rows are cut into
+segments of 65,536; the n draws are first split between segments (a multinomial over the
+segment sizes), then each segment's draws are spread uniformly over its rows. The result is
+exactly the one-level multinomial, but every count lands in a cache-sized segment, and a
+full segment's row numbers are plain 16-bit random words.
+
+Replicate r uses the random stream of block r // BLOCK, derived from the seed and the block
+number, so the replicates depend only on the seed and n: not on chunk size or on how many
+replicates were asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+BLOCK = 16
+"""Replicates per random stream."""
+
+SEGMENT = 1 << 16
+"""Rows per segment: a full segment's row numbers are uniform 16-bit words."""
+
+CHUNK_CELLS = 4_000_000
+"""Replicates x rows held in memory per chunk (16 MB of float32 counts)."""
+
+Statistic = Callable[[NDArray[np.float32]], NDArray[np.float64]]
+
+
+def entropy(seed: int | None) -> int:
+    """The seed itself, or fresh entropy to report so that the run can be repeated."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return seed
+
+
+def deviations(n: int, first: int, count: int, seed: int) -> NDArray[np.float32]:
+    """Resampling counts minus one (count x n) for replicates first .. first + count - 1."""
+    out = np.empty((count, n), dtype=np.float32)
+    starts = np.arange(0, n, SEGMENT)
+    sizes = np.minimum(SEGMENT, n - starts)
+    shares = sizes / n
+    generator = _block_generator(seed, first // BLOCK)
+    for _ in range(first % BLOCK):
+        _draw(generator, n, starts, sizes, shares, out[0])
+    for row, replicate in enumerate(range(first, first + count)):
+        if row and replicate % BLOCK == 0:
+            generator = _block_generator(seed, replicate // BLOCK)
+        _draw(generator, n, starts, sizes, shares, out[row])
+    return out
+
+
+def _draw(
+    generator: np.random.Generator,
+    n: int,
+    starts: NDArray[np.int64],
+    sizes: NDArray[np.int64],
+    shares: NDArray[np.float64],
+    out: NDArray[np.float32],
+) -> None:
+    """One replicate's counts minus one, written into ``out``."""
+    split = generator.multinomial(n, shares) if len(sizes) > 1 else np.array([n])
+    for start, size, draws in zip(starts, sizes, split, strict=True):
+        if size == SEGMENT:
+            words = generator.bit_generator.random_raw((draws + 3) // 4)
+            rows = words.view(np.uint16)[:draws].astype(np.intp)
+        else:
+            rows = generator.integers(0, size, size=draws)
+        counts = np.bincount(rows, minlength=size)
+        np.subtract(counts, 1, out=out[start : start + size], casting="unsafe")
+
+
+def bootstrap(
+    n: int,
+    n_boot: int,
+    seed: int,
+    statistic: Statistic,
+    progress: Callable[[int], None] | None = None,
+) -> NDArray[np.float64]:
+    """Apply ``statistic`` to every replicate's counts minus one; rows are replicates."""
+    if n_boot < 1:
+        raise ValueError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
+    per_chunk = max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK)
+    results = []
+    for start in range(0, n_boot, per_chunk):
+        count = min(per_chunk, n_boot - start)
+        results.append(statistic(deviations(n, start, count, seed)))
+        if progress is not None:
+            progress(count)
+    return np.concatenate(results, axis=0)
+
+
+def _block_generator(seed: int, block: int) -> np.random.Generator:
+    sequence = np.random.SeedSequence(seed, spawn_key=(block,))
+    return np.random.Generator(np.random.PCG64DXSM(sequence))

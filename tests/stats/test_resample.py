@@ -1,0 +1,52 @@
+"""Resampling counts: exactly multinomial, seeded per block, split into cache-sized segments."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from alliance.stats.resample import SEGMENT, bootstrap, deviations
+
+N = SEGMENT + 4464  # one full segment and one partial
+
+
+@pytest.fixture(scope="module")
+def counts() -> np.ndarray:
+    return deviations(N, 0, 300, seed=7).astype(np.int64) + 1
+
+
+def test_every_resample_draws_exactly_n_rows(counts: np.ndarray) -> None:
+    assert counts.min() >= 0
+    np.testing.assert_array_equal(counts.sum(axis=1), np.full(len(counts), N))
+
+
+def test_the_partial_segment_gets_its_binomial_share_of_draws(counts: np.ndarray) -> None:
+    share = (N - SEGMENT) / N
+    in_partial = counts[:, SEGMENT:].sum(axis=1)
+    expected_sd = np.sqrt(N * share * (1 - share))
+    assert abs(in_partial.mean() - N * share) < 4 * expected_sd / np.sqrt(len(counts))
+    assert in_partial.std(ddof=1) == pytest.approx(expected_sd, rel=0.25)
+
+
+def test_every_row_is_equally_likely(counts: np.ndarray) -> None:
+    pooled = counts.sum(axis=0)
+    result = stats.chisquare(pooled)
+    assert result.pvalue > 1e-3
+
+
+def test_a_row_count_varies_as_a_binomial(counts: np.ndarray) -> None:
+    # each row's count is Binomial(N, 1/N): variance (1 - 1/N), pooled over rows and resamples
+    assert counts.var() == pytest.approx(1 - 1 / N, rel=0.01)
+
+
+def test_a_resample_depends_only_on_the_seed_and_its_number() -> None:
+    whole = deviations(1000, 0, 40, seed=3)
+    np.testing.assert_array_equal(deviations(1000, 21, 7, seed=3), whole[21:28])
+    assert not np.array_equal(deviations(1000, 0, 40, seed=4), whole)
+
+
+def test_it_reports_progress_by_chunk_and_keeps_replicate_order() -> None:
+    seen: list[int] = []
+    first_counts = bootstrap(500, 20_000, 2, lambda d: d[:, :1].astype(float), seen.append)
+    assert sum(seen) == 20_000
+    assert len(seen) > 1
+    np.testing.assert_array_equal(first_counts[:, 0], deviations(500, 0, 20_000, 2)[:, 0])
