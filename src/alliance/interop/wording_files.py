@@ -10,14 +10,13 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from alliance.datadir import data_dir
 from alliance.instruments import Definition
 from alliance.instruments.wording import Wording, WordingError, check_wording
+from alliance.interop.import_errors import ImportFileError
+from alliance.interop.questionnaire_import import question_texts, read_questionnaire
 
 
 def read_wording(definition: Definition, path: Path) -> Wording:
@@ -59,20 +58,11 @@ def installed_wording(definition: Definition) -> Wording | None:
 
 
 def _read_fhir(path: Path) -> dict[str, str]:
-    from fhir.resources.R4B.questionnaire import Questionnaire, QuestionnaireItem
-
+    """Item texts by linkId, read by the same Questionnaire reader as definition imports."""
     try:
-        questionnaire = Questionnaire.model_validate_json(path.read_bytes())
-    except (ValidationError, ValueError) as error:
+        return question_texts(read_questionnaire(path))
+    except ImportFileError as error:
         raise WordingError(f"{path.name}: not a valid FHIR Questionnaire: {error}") from error
-
-    def walk(items: Iterable[QuestionnaireItem] | None) -> Iterable[tuple[str, str]]:
-        for item in items or []:
-            if item.type != "group" and item.text:
-                yield str(item.linkId), str(item.text)
-            yield from walk(item.item)
-
-    return dict(walk(questionnaire.item))
 
 
 def _read_csv(path: Path) -> dict[str, str]:
