@@ -315,6 +315,107 @@ def restore_command(file: Path) -> None:
     click.echo(f"Restored {file}")
 
 
+@main.group(name="export")
+def export_group() -> None:
+    """Write instruments and data for other systems: FHIR, REDCap, SPSS, R, CSV, Parquet."""
+
+
+@export_group.command(name="questionnaire")
+@click.argument("instrument_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_questionnaire(instrument_id: str, output: Path | None) -> None:
+    """An instrument as a FHIR R4 Questionnaire (SDC) in JSON, without licensed wording."""
+    from alliance.interop.questionnaire_export import ExportError, definition_to_questionnaire
+
+    try:
+        resource = definition_to_questionnaire(_load(instrument_id))
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    _write_or_echo(json.dumps(resource, indent=2, ensure_ascii=False) + "\n", output)
+
+
+@export_group.command(name="redcap-dictionary")
+@click.argument("instrument_ids", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_redcap_dictionary(instrument_ids: tuple[str, ...], output: Path | None) -> None:
+    """Instruments as one REDCap data dictionary (CSV), one form per instrument."""
+    from alliance.interop.questionnaire_export import ExportError
+    from alliance.interop.redcap_dictionary import dictionary_csv
+
+    try:
+        text = dictionary_csv([_load(instrument_id) for instrument_id in instrument_ids])
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    _write_or_echo(text, output)
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Read files from other systems: FHIR Questionnaires and Bundles, REDCap files."""
+
+
+_SCORING_OPTION = click.option(
+    "--scoring",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML with the scoring rules the file does not state (e.g. a scale's direction).",
+)
+
+
+@import_group.command(name="questionnaire")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_SCORING_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def import_questionnaire(file: Path, scoring: Path | None, output: Path | None) -> None:
+    """A FHIR Questionnaire (JSON) as a new instrument definition, written as YAML."""
+    from alliance.interop.definition_drafts import definition_yaml, read_scoring_file
+    from alliance.interop.import_errors import ImportFileError
+    from alliance.interop.questionnaire_import import (
+        questionnaire_to_definition,
+        read_questionnaire,
+    )
+
+    try:
+        supplement = read_scoring_file(scoring) if scoring else None
+        imported = questionnaire_to_definition(read_questionnaire(file), file.name, supplement)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from error
+    _write_or_echo(definition_yaml(imported.definition), output)
+    click.echo(imported.summary(), err=True)
+
+
+@import_group.command(name="redcap-dictionary")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--form", default=None, help="The form to import when the file has several.")
+@_SCORING_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def import_redcap_dictionary(
+    file: Path, form: str | None, scoring: Path | None, output: Path | None
+) -> None:
+    """One form of a REDCap data dictionary (CSV) as a new instrument definition (YAML)."""
+    from alliance.interop.definition_drafts import definition_yaml, read_scoring_file
+    from alliance.interop.import_errors import ImportFileError
+    from alliance.interop.redcap_dictionary_import import read_dictionary
+
+    try:
+        supplement = read_scoring_file(scoring) if scoring else None
+        imported = read_dictionary(file, form, supplement)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from error
+    _write_or_echo(definition_yaml(imported.definition), output)
+    click.echo(imported.summary(), err=True)
+
+
+def _write_or_echo(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    from alliance.interop.output_files import write_text
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_text(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
 def _start_django(mode: str | None) -> None:
     """Configure Django, turning a bad setting into a one-line error instead of a traceback."""
     from alliance.web.env import SettingError

@@ -1,0 +1,56 @@
+"""`alliance export ...` and `alliance import ...`, run as a user would run them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from alliance import instruments
+from alliance.cli import main
+
+FILES = Path(__file__).parent / "files"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_an_exported_questionnaire_imports_back_as_the_same_definition(tmp_path: Path) -> None:
+    questionnaire, definition = tmp_path / "wai_sr.json", tmp_path / "wai_sr.yaml"
+    assert run("export", "questionnaire", "wai_sr", "-o", str(questionnaire))[0] == 0
+    code, output = run("import", "questionnaire", str(questionnaire), "-o", str(definition))
+    assert code == 0, output
+    parsed = instruments.parse_definition(definition.read_text(), "wai_sr.yaml")
+    assert parsed == instruments.load("wai_sr")
+
+
+def test_a_hand_written_dictionary_imports_with_the_users_scoring_file(tmp_path: Path) -> None:
+    scoring = tmp_path / "scoring.yaml"
+    scoring.write_text("scales:\n  - id: total\n    direction: higher_is_better\n")
+    out = tmp_path / "rtw.yaml"
+    code, output = run(
+        "import",
+        "redcap-dictionary",
+        str(FILES / "return_to_work_dictionary.csv"),
+        "--scoring",
+        str(scoring),
+        "-o",
+        str(out),
+    )
+    assert code == 0, output
+    assert "rtw_note" in output
+    definition = instruments.parse_definition(out.read_text(), "return_to_work.yaml")
+    assert definition.scale("total").items == ["q1", "q2", "q3"]
+
+
+def test_a_rejected_file_names_the_line_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "rtw.yaml"
+    code, output = run(
+        "import", "redcap-dictionary", str(FILES / "return_to_work_dictionary.csv"), "-o", str(out)
+    )
+    assert code == 1
+    assert "scale total" in output
+    assert "nothing was imported" in output
+    assert not out.exists()
