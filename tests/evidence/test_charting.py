@@ -1,0 +1,72 @@
+"""Charting forms: values checked field by field, feeding the study table and meta-analysis."""
+
+import re
+
+import pytest
+
+from alliance.evidence.catalogue import bundled_catalogue
+from alliance.evidence.review.charting import (
+    STUDY_FORM,
+    ChartingError,
+    chart,
+    meta_analysis_frame,
+    to_study,
+)
+
+FERREIRA = {
+    "citation": "Ferreira PH, et al. Phys Ther 2013;93(4):470-478",
+    "year": "2013",
+    "condition": "chronic low back pain",
+    "participants": "182",
+    "alliance_measures": "watoci",
+    "outcome_measures": "vas_pain",
+    "effect": "limited_benefit",
+    "p_relation": "=",
+    "p_value": "0.001",
+    "effect_size": "0.30",
+    "effect_size_type": "r",
+    "standard_error": "0.07",
+}
+
+
+def test_it_turns_a_charted_report_into_a_catalogue_study() -> None:
+    charted = chart(STUDY_FORM, bundled_catalogue(), "pubmed-1", "ferreira2013", "ana", FERREIRA)
+    study = to_study(charted, "our_review", "our review, full text")
+    assert study.alliance_measures == ("watoci",)
+    assert study.participants == 182
+    assert study.p_value is not None
+    assert study.p_value.text() == "p = 0.001"
+    assert study.reviews[0].key == "pubmed-1"
+
+
+def test_it_feeds_the_meta_analysis_only_studies_with_an_effect_and_its_error() -> None:
+    catalogue = bundled_catalogue()
+    with_effect = chart(STUDY_FORM, catalogue, "pubmed-1", "ferreira2013", "ana", FERREIRA)
+    without = chart(
+        STUDY_FORM,
+        catalogue,
+        "pubmed-2",
+        "fuentes2014",
+        "ana",
+        {"citation": "Fuentes J, et al. 2014", "year": "2014"},
+    )
+    frame = meta_analysis_frame([with_effect, without])
+    assert frame["study"].tolist() == ["ferreira2013"]
+    assert frame.loc[0, "vi"] == pytest.approx(0.07**2)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("year", "", "pubmed-1: Year (year): required"),
+        ("participants", "18x", "Participants (participants): '18x' is not a whole number"),
+        ("p_value", "small", "p value (p_value): 'small' is not a number"),
+        ("effect", "helpful", "Effect (effect): 'helpful' is not one of benefit"),
+        ("alliance_measures", "watoci, wai_xx", "unknown catalogue measures ['wai_xx']"),
+        ("colour", "red", "form study has no field 'colour'"),
+    ],
+)
+def test_it_names_the_field_a_bad_value_breaks(field: str, value: str, message: str) -> None:
+    values = {**FERREIRA, field: value}
+    with pytest.raises(ChartingError, match=re.escape(message)):
+        chart(STUDY_FORM, bundled_catalogue(), "pubmed-1", "ferreira2013", "ana", values)
