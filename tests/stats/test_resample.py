@@ -50,3 +50,14 @@ def test_it_reports_progress_by_chunk_and_keeps_replicate_order() -> None:
     assert sum(seen) == 20_000
     assert len(seen) > 1
     np.testing.assert_array_equal(first_counts[:, 0], deviations(500, 0, 20_000, 2)[:, 0])
+
+
+def test_rows_stay_uniform_when_many_words_are_rejected() -> None:
+    from alliance.stats.resample import _uniform_rows
+
+    size = 2**31 + 1  # 2**32 mod size = 2**31 - 1: almost half the words are drawn again
+    rows = _uniform_rows(np.random.PCG64DXSM(5), size, 20_000)
+    assert rows.min() >= 0
+    assert rows.max() < size
+    observed = np.bincount(rows * 10 // size, minlength=10)
+    assert stats.chisquare(observed).pvalue > 1e-3

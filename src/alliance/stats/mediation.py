@@ -74,7 +74,7 @@ class _Model:
         found = [*chains, "total indirect"] if len(chains) > 1 else chains
         for first, second in combinations(range(len(chains)), 2):
             found.append(f"ind{first + 1} - ind{second + 1}")
-        return [*found, "direct", "total"]
+        return [*found, f"{self.x} → {self.y} (direct)", f"{self.x} → {self.y} (total)"]
 
     def effects(self, coefficients: list[Array]) -> Array:
         """Every effect (batch x effects) from each equation's slopes (batch x predictors)."""

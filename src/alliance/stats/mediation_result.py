@@ -147,26 +147,27 @@ class MediationResult:
     def summary(self) -> str:
         """A plain-text report in the order PROCESS prints one."""
         kind = "serial" if self.serial else "parallel" if len(self.mediators) > 1 else "simple"
+        arrow = " → " if self.serial else ", "
         lines = [
-            f"Mediation ({kind}): {self.x} → {', '.join(self.mediators)} → {self.y}",
+            f"Mediation ({kind}): {self.x} → {arrow.join(self.mediators)} → {self.y}",
             f"n = {self.n} complete cases ({self.n_dropped} dropped); "
             f"covariates: {', '.join(self.covariates) or 'none'}; "
             f"outcome model: {self.outcome_model}",
             "",
             "Paths (normal-theory tests)",
         ]
-        for row in self.coefficients.itertuples(index=False):
-            if row.term == "constant":
-                continue
-            lines.append(
-                f"  {row.equation:>22} ← {row.term:<18} {row.estimate:9.4f}  "
-                f"SE {row.se:7.4f}  p {row.p:.4g}"
-            )
+        terms = self.coefficients[self.coefficients["term"] != "constant"]
+        width = max(len(f"{row.equation} ← {row.term}") for row in terms.itertuples())
+        for row in terms.itertuples(index=False):
+            name = f"{row.equation} ← {row.term}"
+            lines.append(f"  {name:<{width}}  {row.estimate:9.4f}  SE {row.se:7.4f}  p {row.p:.4g}")
         percent = f"{self.level:.0%}"
         lines += ["", f"Effects ({percent} {self.ci} bootstrap CI, {self.n_boot} resamples)"]
+        width = max(len(f"{k}: {e.label}") for k, e in self.effects())
         for kind_name, e in self.effects():
+            name = f"{kind_name}: {e.label}"
             lines.append(
-                f"  {kind_name:<15} {e.label:<40} {e.estimate:9.4f}  SE {e.se:7.4f}  "
+                f"  {name:<{width}}  {e.estimate:9.4f}  SE {e.se:7.4f}  "
                 f"[{e.ci_low:.4f}, {e.ci_high:.4f}]"
             )
         if self.outcome_model == "logistic":
@@ -190,7 +191,10 @@ class MediationResult:
             left.plot([e.ci_low, e.ci_high], [position, position], color=colour, linewidth=2)
             left.plot([e.estimate], [position], "o", color=colour)
         left.axvline(0, color="black", linewidth=0.8)
-        left.set_yticks(positions, [f"{kind}: {e.label}" for kind, e in effects])
+        left.set_yticks(
+            positions,
+            [e.label if kind != "contrast" else f"contrast {e.label}" for kind, e in effects],
+        )
         left.set_xlabel(f"effect ({self.level:.0%} {self.ci} bootstrap CI)")
         overall = self.overall_indirect
         column = len(self.indirect) if self.total_indirect is not None else 0

@@ -13,6 +13,7 @@ replicates were asked for.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,8 @@ BLOCK = 16
 
 SEGMENT = 1 << 16
 """Rows per segment: a full segment's row numbers are uniform 16-bit words."""
+
+LITTLE_ENDIAN = sys.byteorder == "little"
 
 CHUNK_CELLS = 4_000_000
 """Replicates x rows held in memory per chunk (16 MB of float32 counts)."""
@@ -70,9 +73,29 @@ def _draw(
             words = generator.bit_generator.random_raw((draws + 3) // 4)
             rows = words.view(np.uint16)[:draws].astype(np.intp)
         else:
-            rows = generator.integers(0, size, size=draws)
+            rows = _uniform_rows(generator.bit_generator, size, draws)
         counts = np.bincount(rows, minlength=size)
         np.subtract(counts, 1, out=out[start : start + size], casting="unsafe")
+
+
+def _uniform_rows(bits: np.random.BitGenerator, size: int, draws: int) -> NDArray[np.intp]:
+    """Exactly uniform integers below ``size`` from 32-bit words (Lemire 2019, with rejection).
+
+    The row is the high half of word x size; the rare word whose low half falls below
+    2**32 mod size is drawn again, which removes the bias of a plain multiply-shift.
+    """
+    words = bits.random_raw((draws + 1) // 2).view(np.uint32)[:draws]
+    halves = np.multiply(words, np.uint64(size), dtype=np.uint64).view(np.uint32)
+    low, high = (halves[0::2], halves[1::2]) if LITTLE_ENDIAN else (halves[1::2], halves[0::2])
+    rows = high.astype(np.intp)
+    threshold = (1 << 32) % size
+    for i in np.flatnonzero(low < threshold):
+        while True:
+            redrawn = (int(bits.random_raw()) & 0xFFFFFFFF) * size
+            if redrawn & 0xFFFFFFFF >= threshold:
+                rows[i] = redrawn >> 32
+                break
+    return rows
 
 
 def bootstrap(
