@@ -203,6 +203,84 @@ def synth(patients: int, seed: int, enhanced_arm: bool, output: Path, file_forma
     click.echo(f"{patients} episodes, {len(written)} tables in {output}")
 
 
+@main.group(name="analyze")
+def analyze_group() -> None:
+    """Analyses of alliance data: alliance as mediator, pooled effects across studies, ..."""
+
+
+def _read_table(file: Path) -> pd.DataFrame:
+    """A CSV or Parquet file as a table (by suffix)."""
+    if file.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(file)
+    return pd.read_csv(file)
+
+
+def _emit(result: Any, as_json: bool, report: Path | None) -> None:
+    """Print the result as text or JSON, and write the HTML report when asked."""
+    from alliance.reports import analysis_json, analysis_report
+
+    click.echo(analysis_json(result) if as_json else result.summary())
+    if report is not None:
+        report.write_text(analysis_report(result), encoding="utf-8")
+        click.echo(f"Report written to {report}", err=True)
+
+
+_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+_REPORT_OPTION = click.option(
+    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML report."
+)
+
+
+@analyze_group.command(name="mediation")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--x", "x", required=True, help="The predictor column (e.g. alliance).")
+@click.option("--m", "m", multiple=True, required=True, help="A mediator column (repeatable).")
+@click.option("--y", "y", required=True, help="The outcome column (0/1 for a logistic model).")
+@click.option("--covariate", multiple=True, help="A covariate column (repeatable).")
+@click.option("--serial", is_flag=True, help="Mediators act in sequence (X → M1 → M2 → Y).")
+@click.option("--boot", type=click.IntRange(min=100), default=5000, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Reproduce resamples.")
+@click.option("--ci", type=click.Choice(["percentile", "bca"]), default="percentile")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_mediation(
+    file: Path,
+    x: str,
+    m: tuple[str, ...],
+    y: str,
+    covariate: tuple[str, ...],
+    serial: bool,
+    boot: int,
+    seed: int | None,
+    ci: str,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Indirect effects of X on Y through mediators, with bootstrap intervals (FILE: CSV)."""
+    from rich.progress import Progress
+
+    from alliance import stats
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("resamples", total=boot)
+        try:
+            result = stats.mediation(
+                _read_table(file),
+                x=x,
+                m=list(m),
+                y=y,
+                covariates=list(covariate),
+                serial=serial,
+                n_boot=boot,
+                seed=seed,
+                ci="bca" if ci == "bca" else "percentile",
+                progress=lambda done: progress.advance(task, done),
+            )
+        except stats.AnalysisError as error:
+            raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""
