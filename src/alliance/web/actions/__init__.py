@@ -3,7 +3,12 @@ one atomic transaction that writes its audit row inside it. Views, the API and t
 line call these and nothing else writes."""
 
 from alliance.web.actions.accounts import create_clinic, create_user, issue_api_token
-from alliance.web.actions.alerts import acknowledge_alert, raise_alert
+from alliance.web.actions.alerts import (
+    acknowledge_alert,
+    raise_alert,
+    resolve_alert,
+    update_alert,
+)
 from alliance.web.actions.checkin import (
     issue_checkin_link,
     record_assessment,
@@ -48,7 +53,9 @@ __all__ = [
     "record_assessment",
     "record_attendance",
     "register_patient",
+    "resolve_alert",
     "resolve_link",
     "schedule_visit",
     "share_patient",
+    "update_alert",
 ]

@@ -11,6 +11,9 @@ class Clinic(models.Model):
 
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    signal_parameters = models.JSONField(
+        default=dict, blank=True, help_text="Overrides of alliance.signals.SignalParameters."
+    )
 
     def __str__(self) -> str:
         return self.name
