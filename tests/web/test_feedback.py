@@ -95,3 +95,18 @@ def test_a_rejected_submission_raises_nothing(world: World) -> None:
     with pytest.raises(actions.AnswersRejectedError):
         actions.record_assessment(visit(world, 1), checkin(11), by=world.owner)
     assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_api_lists_what_fired_and_hides_resolved_alerts(world: World) -> None:
+    from tests.web.conftest import api_client
+
+    actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
+    client = api_client(world.owner)
+    [listed] = client.get("/api/alerts").json()["items"]
+    assert (listed["rule"], listed["scale"], listed["value"], listed["threshold"]) == (
+        "below_cutoff", "total", 6.0, 7.0,
+    )  # fmt: skip
+    actions.record_assessment(visit(world, 2), checkin(8, 8, 8, 8), by=world.owner)
+    assert client.get("/api/alerts").json()["items"] == []
+    assert len(client.get("/api/alerts?open_only=false").json()["items"]) == 1

@@ -19,10 +19,11 @@ router = Router(tags=["alerts"])
 @router.get("", response=list[AlertOut])
 @paginate(LimitOffsetPagination)
 def list_alerts(request: HttpRequest, open_only: bool = True) -> QuerySet[Alert]:
-    """Alerts on the caller's patients, newest first; ``open_only`` hides acknowledged ones."""
+    """Alerts on the caller's patients, newest first; ``open_only`` hides acknowledged and
+    resolved ones."""
     alerts = scoped(caller(request), Alert.objects.all(), to_treat=True)
     if open_only:
-        alerts = alerts.filter(acknowledged_at__isnull=True)
+        alerts = alerts.filter(acknowledged_at__isnull=True, resolved_at__isnull=True)
     return alerts.order_by("-raised_at", "-pk")
 
 

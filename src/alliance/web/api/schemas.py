@@ -136,8 +136,17 @@ class AlertOut(Schema):
     patient_id: int
     episode_id: int
     kind: str
+    rule: str
+    instrument: str
+    scale: str
+    visit_number: int | None
+    value: float | None
+    threshold: float | None
     detail: str
+    suggestion: str
     raised_at: dt.datetime
+    updated_at: dt.datetime | None
+    resolved_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
     action_taken: str
 
