@@ -494,6 +494,63 @@ def _write_or_echo(text: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
+@export_group.command(name="fhir-bundle")
+@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--identifiable", is_flag=True, help="Confirm: the Bundle holds patient codes and dates."
+)
+def export_fhir_bundle(tables: Path, output: Path, identifiable: bool) -> None:
+    """The assessments in a folder of tables as a FHIR transaction Bundle (JSON)."""
+    from rich.progress import Progress
+
+    from alliance.interop.clinic_tables import read_tables
+    from alliance.interop.fhir_bundle import BundleExportError, assessments_bundle, entry_count
+    from alliance.interop.output_files import write_text
+
+    if not identifiable:
+        raise click.UsageError("a FHIR Bundle holds patient codes and dates: add --identifiable")
+    data = read_tables(tables)
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("entries", total=entry_count(data.answers, data.scores))
+        try:
+            bundle = assessments_bundle(
+                data.answers, data.scores, lambda count: progress.advance(task, count)
+            )
+        except (BundleExportError, instruments.AnswerError) as error:
+            raise click.ClickException(str(error)) from error
+    write_text(output, json.dumps(bundle, ensure_ascii=False))
+    click.echo(f"{len(bundle['entry'])} entries -> {output}", err=True)
+
+
+@import_group.command(name="fhir-bundle")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--existing",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The clinic's tables: assessments already there are recognised as duplicates.",
+)
+@click.option("--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv")
+def import_fhir_bundle(file: Path, output: Path, existing: Path | None, file_format: str) -> None:
+    """A FHIR Bundle of assessments as answer and score tables in a new folder (all or nothing)."""
+    from rich.progress import Progress
+
+    from alliance.interop.clinic_tables import ClinicTables, read_tables, write_tables
+    from alliance.interop.fhir_bundle_import import read_bundle
+    from alliance.interop.import_errors import ImportFileError
+
+    known = read_tables(existing) if existing else None
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("entries", total=None)
+        try:
+            imported = read_bundle(file, known, lambda count: progress.advance(task, count))
+        except ImportFileError as error:
+            raise click.ClickException(str(error)) from error
+    write_tables(ClinicTables(imported.answers, imported.scores), output, file_format)
+    click.echo(imported.summary(), err=True)
+
+
 def _start_django(mode: str | None) -> None:
     """Configure Django, turning a bad setting into a one-line error instead of a traceback."""
     from alliance.web.env import SettingError

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from click.testing import CliRunner
 
 from alliance import instruments
 from alliance.cli import main
+from alliance.interop.clinic_tables import read_tables
 
 FILES = Path(__file__).parent / "files"
 
@@ -54,3 +56,26 @@ def test_a_rejected_file_names_the_line_and_writes_nothing(tmp_path: Path) -> No
     assert "scale total" in output
     assert "nothing was imported" in output
     assert not out.exists()
+
+
+def test_a_bundle_export_needs_confirming_and_imports_back_as_the_same_tables(
+    tmp_path: Path,
+) -> None:
+    tables, bundle, back = tmp_path / "clinic", tmp_path / "bundle.json", tmp_path / "back"
+    assert run("synth", "--patients", "5", "--seed", "2", "-o", str(tables))[0] == 0
+    code, output = run("export", "fhir-bundle", str(tables), "-o", str(bundle))
+    assert code == 2
+    assert "--identifiable" in output
+    assert not bundle.exists()
+    assert run("export", "fhir-bundle", str(tables), "-o", str(bundle), "--identifiable")[0] == 0
+    code, output = run("import", "fhir-bundle", str(bundle), "-o", str(back))
+    assert code == 0, output
+    original, imported = read_tables(tables), read_tables(back)
+    pd.testing.assert_frame_equal(imported.scores, original.scores)
+    for instrument, frame in imported.answers.items():
+        pd.testing.assert_frame_equal(frame, original.answers[instrument])
+    code, output = run(
+        "import", "fhir-bundle", str(bundle), "-o", str(tmp_path / "again"), "--existing", str(back)
+    )
+    assert code == 0
+    assert "duplicate assessments skipped" in output
