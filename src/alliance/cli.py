@@ -281,6 +281,42 @@ def analyze_mediation(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="meta")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--effect", required=True, help="Column of study effects (z, g, log ratio).")
+@click.option("--variance", required=True, help="Column of their sampling variances.")
+@click.option("--method", type=click.Choice(["FE", "DL", "REML", "PM"]), default="REML")
+@click.option("--knha", is_flag=True, help="Hartung-Knapp adjustment (t with k - 1 df).")
+@click.option("--label", default=None, help="Column of study labels for the forest plot.")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_meta(
+    file: Path,
+    effect: str,
+    variance: str,
+    method: str,
+    knha: bool,
+    label: str | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Pool study effects: fixed or random effects, heterogeneity, forest and funnel plots."""
+    from alliance import stats
+
+    try:
+        result = stats.meta_analysis(
+            _read_table(file),
+            effect=effect,
+            variance=variance,
+            method=method,  # type: ignore[arg-type]
+            knha=knha,
+            labels=label,
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

@@ -1,8 +1,10 @@
 """`alliance analyze`: the analyses from the command line, as JSON, text and HTML reports."""
 
 import json
+import math
 from pathlib import Path
 
+import pandas as pd
 import pingouin as pg
 import pytest
 from click.testing import CliRunner
@@ -86,3 +88,42 @@ def test_it_names_a_missing_column_and_fails(clinic_csv: Path) -> None:
     )  # fmt: skip
     assert code == 1
     assert "m column 'adherance' is not in the data" in output
+
+
+def test_it_prints_a_meta_analysis_as_json_with_metafors_numbers(tmp_path: Path) -> None:
+    from alliance.stats import effect_sizes
+    from tests.stats.test_meta import BCG
+
+    table = pd.concat(
+        [BCG, effect_sizes.log_risk_ratio(BCG["tpos"], BCG["tneg"], BCG["cpos"], BCG["cneg"])],
+        axis=1,
+    )
+    source, report = tmp_path / "bcg.csv", tmp_path / "bcg.html"
+    table.to_csv(source, index=False)
+    code, stdout, _ = run(
+        "analyze", "meta", str(source), "--effect", "yi", "--variance", "vi",
+        "--method", "REML", "--knha", "--label", "trial", "--json", "--report", str(report),
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    # metafor: rma(yi, vi, data=dat, test="knha")
+    expected = {
+        "estimate": -0.7145, "se": 0.1808, "ci_low": -1.1084, "ci_high": -0.3206,
+        "tau2": 0.3132, "i2": 92.22, "q": 152.2330,
+    }  # fmt: skip
+    assert {key: payload[key] for key in expected} == pytest.approx(expected, abs=0.005)
+    assert math.exp(payload["pi_low"]) == pytest.approx(0.14, abs=0.005)
+    assert math.exp(payload["pi_high"]) == pytest.approx(1.76, abs=0.005)
+    html = report.read_text()
+    assert html.count('src="data:image/png;base64,') == 2
+    assert "TPT Madras" in html
+
+
+def test_it_refuses_an_unknown_tau2_estimator(tmp_path: Path) -> None:
+    source = tmp_path / "studies.csv"
+    source.write_text("yi,vi\n0.1,0.01\n0.3,0.02\n")
+    code, _, output = run(
+        "analyze", "meta", str(source), "--effect", "yi", "--variance", "vi", "--method", "HS"
+    )
+    assert code == 2
+    assert "'HS' is not one of 'FE', 'DL', 'REML', 'PM'" in output

@@ -36,6 +36,15 @@ READING: dict[str, str] = {
         "Mediation in observational data shows a pattern consistent with a causal chain; it "
         "does not prove one."
     ),
+    "meta": (
+        "A meta-analysis pools the studies' effects, giving more weight to more precise "
+        "studies. The confidence interval says where the average effect probably lies; the "
+        "prediction interval says where the effect of a new, similar study would probably "
+        "fall, so it is the better guide to what to expect in one clinic. tau^2 and I^2 "
+        "describe how much the studies disagree beyond chance. In the funnel plot, small "
+        "studies scattered to one side only (and a small Egger p-value) suggest that small "
+        "studies with null results may be missing."
+    ),
 }
 
 TEMPLATE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
