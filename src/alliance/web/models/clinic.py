@@ -14,6 +14,9 @@ class Clinic(models.Model):
     signal_parameters = models.JSONField(
         default=dict, blank=True, help_text="Overrides of alliance.signals.SignalParameters."
     )
+    therapist_comparison = models.BooleanField(
+        default=False, help_text="Show the clinic overview's per-therapist table (admin's choice)."
+    )
 
     def __str__(self) -> str:
         return self.name
