@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from alliance import instruments
+from alliance.cli_evidence import evidence
 from alliance.instruments.definition import Definition
 from alliance.instruments.wording import WordingError
 
@@ -24,6 +25,9 @@ console = Console()
 @click.version_option(package_name="alliance")
 def main() -> None:
     """Alliance: the therapeutic alliance in musculoskeletal rehabilitation."""
+
+
+main.add_command(evidence)
 
 
 @main.group(name="instruments")

@@ -81,10 +81,13 @@ class ReviewProject:
         """Records passed to full text: the reports sought for retrieval."""
         return self.title_abstract().ids(Status.INCLUDED)
 
+    def retrieved(self) -> list[str]:
+        """Reports sought whose full text was obtained: those screened at full text."""
+        return [r for r in self.sought() if r not in self.not_retrieved]
+
     def full_text(self) -> StageOutcome:
         """Where each retrieved report stands after full-text screening."""
-        retrieved = [r for r in self.sought() if r not in self.not_retrieved]
-        return stage_outcome(retrieved, self.decisions, self.resolutions, Stage.FULL_TEXT)
+        return stage_outcome(self.retrieved(), self.decisions, self.resolutions, Stage.FULL_TEXT)
 
     def included(self) -> list[str]:
         """The reports included in the review."""
@@ -93,7 +96,7 @@ class ReviewProject:
     def decide(self, decision: Decision) -> ReviewProject:
         """Record one reviewer's decision, refusing one the stage does not allow."""
         check_decision(decision, self.reviewers, self.exclusion_reasons)
-        allowed = self.unique_ids() if decision.stage is Stage.TITLE_ABSTRACT else self._retrieved()
+        allowed = self.unique_ids() if decision.stage is Stage.TITLE_ABSTRACT else self.retrieved()
         if decision.record not in allowed:
             stage = decision.stage.value.replace("_", " ")
             raise ScreeningError(f"{decision.record} is not awaiting {stage} screening")
@@ -121,6 +124,3 @@ class ReviewProject:
             raise ScreeningError(f"{chart.record} is not an included report")
         others = tuple(c for c in self.charts if c.record != chart.record)
         return replace(self, charts=(*others, chart))
-
-    def _retrieved(self) -> list[str]:
-        return [r for r in self.sought() if r not in self.not_retrieved]
