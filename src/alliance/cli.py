@@ -321,6 +321,80 @@ def analyze_meta(
     _emit(result, as_json, report)
 
 
+_ROBUST_OPTION = click.option(
+    "--robust", type=click.Choice(["HC0", "HC1", "HC2", "HC3"]), default=None,
+    help="Heteroskedasticity-consistent standard errors.",
+)  # fmt: skip
+
+
+@analyze_group.command(name="predictor")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--x", "x", multiple=True, required=True, help="A predictor column (repeatable).")
+@click.option("--y", "y", required=True, help="The outcome column (0/1 for a logistic model).")
+@click.option("--covariate", multiple=True, help="A covariate column (repeatable).")
+@_ROBUST_OPTION
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_predictor(
+    file: Path,
+    x: tuple[str, ...],
+    y: str,
+    covariate: tuple[str, ...],
+    robust: str | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Regress an outcome on the alliance and covariates (linear, or logistic for 0/1)."""
+    from alliance import stats
+
+    try:
+        result = stats.regression(
+            _read_table(file), y=y, x=list(x), covariates=list(covariate), robust=robust
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
+@analyze_group.command(name="moderation")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--x", "x", required=True, help="The predictor column (e.g. treatment).")
+@click.option("--w", "w", required=True, help="The moderator column (e.g. alliance).")
+@click.option("--y", "y", required=True, help="The outcome column.")
+@click.option("--covariate", multiple=True, help="A covariate column (repeatable).")
+@click.option("--at", "at", type=float, multiple=True, help="A moderator value to probe.")
+@_ROBUST_OPTION
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_moderation(
+    file: Path,
+    x: str,
+    w: str,
+    y: str,
+    covariate: tuple[str, ...],
+    at: tuple[float, ...],
+    robust: str | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Does W change the effect of X on Y? Simple slopes and the Johnson-Neyman region."""
+    from alliance import stats
+
+    try:
+        result = stats.moderation(
+            _read_table(file),
+            x=x,
+            w=w,
+            y=y,
+            covariates=list(covariate),
+            at=list(at) or None,
+            robust=robust,
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

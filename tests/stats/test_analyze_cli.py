@@ -127,3 +127,38 @@ def test_it_refuses_an_unknown_tau2_estimator(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "'HS' is not one of 'FE', 'DL', 'REML', 'PM'" in output
+
+
+def test_it_prints_a_predictor_model_with_robust_errors(tmp_path: Path) -> None:
+    import statsmodels.formula.api as smf
+
+    frame = mediation_frame(200, seed=6)
+    source = tmp_path / "clinic.csv"
+    frame.to_csv(source, index=False)
+    code, stdout, _ = run(
+        "analyze", "predictor", str(source), "--x", "alliance", "--y", "outcome",
+        "--covariate", "baseline", "--robust", "HC3", "--json",
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    peer = smf.ols("outcome ~ alliance + baseline", frame).fit(cov_type="HC3")
+    alliance = next(row for row in payload["coefficients"] if row["term"] == "alliance")
+    assert alliance["estimate"] == pytest.approx(peer.params["alliance"], rel=1e-10)
+    assert alliance["se"] == pytest.approx(peer.bse["alliance"], rel=1e-10)
+
+
+def test_it_prints_a_moderation_with_its_johnson_neyman_points(tmp_path: Path) -> None:
+    frame = mediation_frame(300, seed=6)
+    source, report = tmp_path / "clinic.csv", tmp_path / "moderation.html"
+    frame.to_csv(source, index=False)
+    code, stdout, _ = run(
+        "analyze", "moderation", str(source), "--x", "alliance", "--w", "baseline",
+        "--y", "outcome", "--at", "-1", "--at", "1", "--json", "--report", str(report),
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    assert [row["w"] for row in payload["simple_slopes"]] == [-1.0, 1.0]
+    assert set(payload["johnson_neyman"]) == {
+        "points", "share_below", "significant_regions", "w_range",
+    }  # fmt: skip
+    assert "Johnson-Neyman" in report.read_text()

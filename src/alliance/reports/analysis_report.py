@@ -36,6 +36,21 @@ READING: dict[str, str] = {
         "Mediation in observational data shows a pattern consistent with a causal chain; it "
         "does not prove one."
     ),
+    "predictor": (
+        "A regression shows how the outcome differs between patients whose alliance differs, "
+        "holding the covariates (such as the baseline score) constant. The estimate is the "
+        "change in the outcome per unit of the predictor; the standardised coefficient (beta) "
+        "is the change in outcome SDs per SD of the predictor, comparable across measures. "
+        "For a yes/no outcome the model is logistic and the odds ratio is the multiplier of "
+        "the odds per unit of the predictor. An association is not proof of cause."
+    ),
+    "moderation": (
+        "A moderation model asks whether the effect of X on the outcome depends on W: the "
+        "interaction term is how much X's effect changes for each unit of W. The simple slopes "
+        "give X's effect at chosen values of W. The Johnson-Neyman analysis finds the values of "
+        "W at which X's effect starts or stops being statistically significant; the figure "
+        "shades where it is, with the data's W values marked along the bottom."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "

@@ -9,6 +9,9 @@ from alliance.stats.mediation import mediation
 from alliance.stats.mediation_result import Effect, MediationResult
 from alliance.stats.meta import egger_test, meta_analysis
 from alliance.stats.meta_result import EggerTest, MetaResult
+from alliance.stats.moderation import moderation
+from alliance.stats.moderation_result import ModerationResult
+from alliance.stats.regression import RegressionResult, regression
 
 __all__ = [
     "AnalysisError",
@@ -16,8 +19,12 @@ __all__ = [
     "EggerTest",
     "MediationResult",
     "MetaResult",
+    "ModerationResult",
+    "RegressionResult",
     "effect_sizes",
     "egger_test",
     "mediation",
     "meta_analysis",
+    "moderation",
+    "regression",
 ]
