@@ -10,17 +10,19 @@ from alliance import instruments
 from alliance.instruments.interpretation import OPERATORS
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
+from alliance.signals.series import by_scale
 
 
 def influence_flags(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
     """An alert for each series whose first score on an influence measure meets its cut-off."""
     found = []
+    scales = by_scale(table)
     for influence in parameters.influences:
+        rows = scales.get((influence.instrument, influence.scale))
+        if rows is None:
+            continue
         scale = instruments.load(influence.instrument).scale(influence.scale)
         cutoff = next(c for c in scale.interpretation.cutoffs if c.label == influence.cutoff)
-        rows = table[
-            (table["instrument"] == influence.instrument) & (table["scale"] == influence.scale)
-        ]
         first = rows.groupby("series", sort=False).head(1)
         met = np.asarray(OPERATORS[cutoff.op](first["score"].to_numpy(), cutoff.value), dtype=bool)
         found += [

@@ -22,6 +22,7 @@ from alliance import instruments
 from alliance.instruments.definition import Direction
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
+from alliance.signals.series import by_scale
 
 OUTCOMES = (
     ("nprs", "total"),
@@ -54,8 +55,11 @@ class ExpectedRecovery:
     def fit(self, history: pd.DataFrame, conditions: pd.Series | None = None) -> Self:
         """Learn the curves from completed episodes (a prepared table; ``conditions`` by series)."""
         self.curves_ = {}
+        scales = by_scale(history)
         for key in self.outcomes:
-            rows = _outcome_rows(history, key)
+            if key not in scales:
+                continue
+            rows = _outcome_rows(scales[key])
             if rows["series"].nunique() < self.parameters.min_history_episodes:
                 continue
             self.curves_[key] = self._fit_outcome(rows, key, conditions)
@@ -64,8 +68,11 @@ class ExpectedRecovery:
     def status(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> pd.DataFrame:
         """Green / amber / red for every outcome score after intake, with the bounds used."""
         parts = []
+        scales = by_scale(table)
         for key in self.outcomes:
-            rows = _outcome_rows(table, key)
+            if key not in scales:
+                continue
+            rows = _outcome_rows(scales[key])
             rows = rows[rows["visit"] > rows["intake_visit"]]
             if rows.empty:
                 continue
@@ -82,11 +89,13 @@ class ExpectedRecovery:
     def alerts(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> list[Alert]:
         """An alert where an outcome has been red ``red_persistence`` administrations in a row."""
         status = self.status(table, conditions)
-        is_red = (status["status"] == RED).astype(int)
-        run = is_red.groupby([status["series"], status["instrument"], status["scale"]]).transform(
-            lambda s: s.rolling(self.parameters.red_persistence).sum()
-        )
-        red = status[run >= self.parameters.red_persistence]
+        red_run = (status["status"] == RED).to_numpy().copy()
+        key = (status["series"] + "|" + status["instrument"] + "|" + status["scale"]).to_numpy()
+        for k in range(1, self.parameters.red_persistence):
+            earlier = np.zeros(len(red_run), dtype=bool)
+            earlier[k:] = (key[k:] == key[:-k]) & (status["status"].to_numpy()[:-k] == RED)
+            red_run &= earlier
+        red = status[red_run]
         return [
             Alert(
                 patient=str(row["patient"]),
@@ -114,7 +123,7 @@ class ExpectedRecovery:
         if not worse_high:
             quantiles = [1 - q for q in quantiles]
         model = sm.QuantReg(rows["score"].to_numpy(float), design)
-        amber, red = (np.asarray(model.fit(q=q).params) for q in quantiles)
+        amber, red = (np.asarray(model.fit(q=q, max_iter=5000).params) for q in quantiles)
         return _Curves(amber, red, levels)
 
     def _model_status(
@@ -137,18 +146,25 @@ class ExpectedRecovery:
         return _label(rows, amber_bound.to_numpy(), np.asarray(red_bound), key, "mcid_fallback")
 
 
-def _outcome_rows(table: pd.DataFrame, key: tuple[str, str]) -> pd.DataFrame:
-    rows = table[(table["instrument"] == key[0]) & (table["scale"] == key[1])]
+def _outcome_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """One outcome's rows with each series' intake score and visit."""
     first = rows.groupby("series", sort=False)
     return rows.assign(
         intake=first["score"].transform("first"), intake_visit=first["visit"].transform("first")
     )
 
 
+MIN_EPISODES_PER_CONDITION = 10
+"""A condition gets its own term only with this many episodes; rarer ones share the baseline."""
+
+
 def _levels(rows: pd.DataFrame, conditions: pd.Series | None) -> list[str]:
+    """Conditions with enough episodes for their own term (the commonest is the baseline)."""
     if conditions is None:
         return []
-    return sorted(conditions.reindex(rows["series"].unique()).dropna().astype(str).unique())[1:]
+    counts = conditions.reindex(rows["series"].unique()).dropna().astype(str).value_counts()
+    frequent = counts[counts >= MIN_EPISODES_PER_CONDITION].index
+    return sorted(frequent.drop(counts.index[0], errors="ignore"))
 
 
 def _design(rows: pd.DataFrame, conditions: pd.Series | None, levels: list[str]) -> np.ndarray:

@@ -23,6 +23,7 @@ from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters, Watched
+from alliance.signals.series import by_scale
 
 SIGNAL = "rupture"
 
@@ -43,11 +44,10 @@ def drop_threshold(watched: Watched, parameters: SignalParameters) -> float:
 def ruptures(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
     """Every rupture alert in a prepared table (see ``series.prepare``)."""
     found: list[Alert] = []
+    scales = by_scale(table)
     for watched in parameters.watched:
-        rows = table[
-            (table["instrument"] == watched.instrument) & (table["scale"] == watched.scale)
-        ]
-        if not rows.empty:
+        rows = scales.get((watched.instrument, watched.scale))
+        if rows is not None:
             found += _scale_ruptures(rows, watched, parameters)
     return found
 
@@ -57,46 +57,53 @@ def _scale_ruptures(
 ) -> list[Alert]:
     scale = instruments.load(watched.instrument).scale(watched.scale)
     threshold = drop_threshold(watched, parameters)
-    grouped = rows.groupby("series", sort=False)["score"]
-    earlier = pd.concat(
-        [grouped.shift(k) for k in range(1, parameters.baseline_visits + 1)], axis=1
+    series = rows["series"].to_numpy()
+    score = rows["score"].to_numpy(float)
+    earlier = np.stack(
+        [_shifted(score, series, k) for k in range(1, parameters.baseline_visits + 1)]
     )
-    previous = earlier.iloc[:, 0]
-    baseline = earlier.mean(axis=1).where(earlier.notna().sum(axis=1) >= 2)
-    score = rows["score"]
-    checks: list[tuple[str, pd.Series, pd.Series, float]] = [
-        ("drop_from_previous", previous - score >= threshold, previous, threshold),
-        ("drop_from_baseline", baseline - score >= threshold, baseline, threshold),
-    ]
-    if watched.any_drop:
-        checks.append(("any_drop", previous - score > 0, previous, 0.0))
+    previous = earlier[0]
+    counted = (~np.isnan(earlier)).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        baseline = np.where(
+            counted >= 2, np.nansum(earlier, axis=0) / np.maximum(counted, 1), np.nan
+        )
+        checks = [
+            ("drop_from_previous", previous - score >= threshold, previous, threshold),
+            ("drop_from_baseline", baseline - score >= threshold, baseline, threshold),
+        ]
+        if watched.any_drop:
+            checks.append(("any_drop", previous - score > 0, previous, 0.0))
     for cutoff in scale.interpretation.cutoffs:
         if cutoff.op in ("<", "<="):
-            met = pd.Series(
-                np.asarray(OPERATORS[cutoff.op](score.to_numpy(), cutoff.value)), index=rows.index
-            )
-            checks.append(
-                ("below_cutoff", met, pd.Series(cutoff.value, index=rows.index), cutoff.value)
-            )
-    found = []
-    for rule, fired, reference, limit in checks:
-        for index in rows.index[fired.fillna(False).to_numpy(bool)]:
-            row = rows.loc[index]
-            found.append(
-                Alert(
-                    patient=str(row["patient"]),
-                    series=str(row["series"]),
-                    visit=int(row["visit"]),
-                    signal=SIGNAL,
-                    rule=rule,
-                    instrument=watched.instrument,
-                    scale=watched.scale,
-                    value=float(row["score"]),
-                    threshold=float(limit),
-                    detail=_detail(rule, float(row["score"]), float(reference[index]), limit),
-                )
-            )
-    return found
+            met = np.asarray(OPERATORS[cutoff.op](score, cutoff.value), dtype=bool)
+            checks.append(("below_cutoff", met, np.full(len(score), cutoff.value), cutoff.value))
+    patients, visits = rows["patient"].to_numpy(), rows["visit"].to_numpy()
+    return [
+        Alert(
+            patient=str(patients[i]),
+            series=str(series[i]),
+            visit=int(visits[i]),
+            signal=SIGNAL,
+            rule=rule,
+            instrument=watched.instrument,
+            scale=watched.scale,
+            value=float(score[i]),
+            threshold=float(limit),
+            detail=_detail(rule, float(score[i]), float(reference[i]), limit),
+        )
+        for rule, fired, reference, limit in checks
+        for i in np.flatnonzero(fired)
+    ]
+
+
+def _shifted(values: np.ndarray, series: np.ndarray, k: int) -> np.ndarray:
+    """The value k rows earlier within the same series (rows sorted by series and visit)."""
+    out = np.full(len(values), np.nan)
+    if k < len(values):
+        same = series[k:] == series[:-k]
+        out[k:] = np.where(same, values[:-k], np.nan)
+    return out
 
 
 def _detail(rule: str, value: float, reference: float, limit: float) -> str:

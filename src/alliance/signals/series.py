@@ -36,3 +36,11 @@ def prepare(scores: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["series", "instrument", "scale", "visit"], kind="stable").reset_index(
         drop=True
     )
+
+
+def by_scale(table: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The prepared table split by (instrument, scale), in one pass."""
+    return {
+        (str(instrument), str(scale)): rows
+        for (instrument, scale), rows in table.groupby(["instrument", "scale"], sort=False)
+    }

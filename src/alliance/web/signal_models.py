@@ -1,9 +1,10 @@
 """Each clinic's signal parameters and the models fitted on its own completed episodes.
 
 Fitting the expected-recovery and dropout models reads every discharged episode of the clinic,
-so the fitted pair is kept in memory per clinic and refitted only when the number of
-discharged episodes changes. Too little history leaves the expected-recovery model unfitted
-(it falls back to the MCID rule) and the dropout model absent.
+so the fitted pair is kept in memory per clinic and refitted when the number of discharged
+episodes has grown by a tenth (at least ten episodes) since the last fit. Too little history
+leaves the expected-recovery model unfitted (it falls back to the MCID rule) and the dropout
+model absent.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def clinic_models(clinic: Clinic) -> tuple[signals.ExpectedRecovery, signals.Dro
     count = done.count()
     with _lock:
         cached = _fitted.get(clinic.pk)
-        if cached is not None and cached[0] == count:
+        if cached is not None and count < cached[0] + max(10, cached[0] // 10):
             return cached[1], cached[2]
     parameters = clinic_parameters(clinic)
     recovery = signals.ExpectedRecovery(parameters)
