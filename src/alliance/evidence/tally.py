@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Tally:
 
     def plot(self) -> Figure:
         """A horizontal bar chart of the counts, largest at the top."""
+        from matplotlib.figure import Figure
+
         figure = Figure(figsize=(7, 0.35 * len(self.labels) + 1.2))
         axes = figure.subplots()
         axes.barh(list(self.labels)[::-1], list(self.counts)[::-1], color="#4a7a96")

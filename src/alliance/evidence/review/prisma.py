@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from alliance.evidence.review.prisma_svg import draw_figure, to_svg
 from alliance.evidence.review.project import ReviewProject
 from alliance.evidence.review.screening import StageOutcome, Status
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class FlowError(ValueError):

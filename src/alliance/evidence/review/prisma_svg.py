@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
-
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from alliance.evidence.review.prisma import PrismaCounts
 
 LINE = 16
@@ -157,6 +156,9 @@ def to_svg(counts: PrismaCounts) -> str:
 
 def draw_figure(counts: PrismaCounts) -> Figure:
     """The flow diagram as a matplotlib figure (100 pixels per inch, as the SVG is sized)."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
     plan = layout(counts)
     figure = Figure(figsize=(WIDTH / 100, plan.height / 100), dpi=100)
     axes = figure.add_axes((0, 0, 1, 1))

@@ -15,12 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from alliance.evidence.review.prioritise import UNLABELLED, ScreeningModel
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class SimulationResult:
 
     def plot(self) -> Figure:
         """Recall against records screened, with random screening for comparison."""
+        from matplotlib.figure import Figure
+
         curve = self.to_frame()
         figure = Figure(figsize=(6, 4))
         axes = figure.subplots()
