@@ -209,9 +209,13 @@ def import_command(
 @click.option(
     "--distinct", nargs=2, multiple=True, help="Mark two record ids as different articles."
 )
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Groups as CSV.")
 @clear_errors
 def dedup_command(
-    folder: Path, same: tuple[tuple[str, str], ...], distinct: tuple[tuple[str, str], ...]
+    folder: Path,
+    same: tuple[tuple[str, str], ...],
+    distinct: tuple[tuple[str, str], ...],
+    report: Path | None,
 ) -> None:
     """Report duplicate groups; --same / --distinct record overrides first."""
     project = read_project(folder)
@@ -221,7 +225,10 @@ def dedup_command(
         project = project.add_override(Override("distinct", a, b))
     if same or distinct:
         write_project(project, folder)
-    click.echo(project.deduplication().summary())
+    result = project.deduplication()
+    click.echo(result.summary())
+    if report:
+        report.write_text(result.to_frame().to_csv(index=False), encoding="utf-8")
 
 
 @review.command(name="queue")
@@ -334,6 +341,8 @@ def status_command(folder: Path) -> None:
     click.echo(
         f"{project.name}: {len(project.records())} records, {len(project.unique_ids())} unique"
     )
+    for number, criterion in enumerate(project.criteria, start=1):
+        click.echo(f"criterion {number}: {criterion}")
     click.echo(project.title_abstract().summary())
     click.echo(project.full_text().summary())
     for stage in Stage:

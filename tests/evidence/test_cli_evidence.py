@@ -63,8 +63,10 @@ def test_it_runs_a_review_from_search_exports_to_the_flow_diagram(tmp_path: Path
         )
         assert code == 0, output
     assert "  Google Scholar: 2" in output
-    code, output = run("evidence", "review", "dedup", str(folder))
+    report = tmp_path / "groups.csv"
+    code, output = run("evidence", "review", "dedup", str(folder), "--report", str(report))
     assert output.startswith("11 records, 4 duplicate groups, 4 removed, 7 unique")
+    assert len(report.read_text().splitlines()) == 1 + 8  # 4 groups of 2 records
 
     code, queue = run("evidence", "review", "queue", str(folder), "--reviewer", "ana")
     assert len(queue.strip().splitlines()) == 1 + 7
@@ -100,6 +102,7 @@ def test_it_runs_a_review_from_search_exports_to_the_flow_diagram(tmp_path: Path
     )
     code, status = run("evidence", "review", "status", str(folder))
     assert "conflicts at title_abstract: cinahl-2" in status
+    assert "criterion 1: adults with chronic musculoskeletal pain" in status
     assert "kappa" in status
     assert (
         run(
