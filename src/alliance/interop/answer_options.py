@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance.instruments.answers import Answers
+from alliance.instruments.answers import Answers, Problem
 from alliance.instruments.definition import Definition, ResponseScale
 from alliance.instruments.scoring import item_values
 from alliance.interop.fhir_names import DOES_NOT_APPLY_CODE
@@ -49,6 +49,15 @@ class ReadOptions:
 def number_code(value: float) -> str:
     """The code of a numeric answer: "4", "-2", "0.5"."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def problem_text(field: str, problem: Problem) -> str:
+    """A rejected answer in a file's terms: the field, the value as a number, and why."""
+    try:
+        value = number_code(float(problem.value)) + " "
+    except ValueError:
+        value = f"{problem.value!r} " if problem.value else ""
+    return f"{field}: {value}{problem.reason}"
 
 
 def answer_options(definition: Definition) -> dict[str, list[AnswerOption]]:

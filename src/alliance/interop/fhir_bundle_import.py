@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from alliance import instruments
 from alliance.instruments.definition import Definition
 from alliance.interop import fhir_names as names
-from alliance.interop.answer_options import number_code
+from alliance.interop.answer_options import problem_text
 from alliance.interop.clinic_tables import KEYS, SCORE_COLUMNS, ClinicTables, typed
 from alliance.interop.import_errors import ImportFileError
 
@@ -317,9 +317,9 @@ def _check(
         except instruments.AnswerError as error:
             first = error.problems[0]
             where = by_instrument[instrument][max(first.row - 1, 0)].where
-            value = number_code(float(first.value)) if first.value else ""
-            reason = f"item {first.item}: {value} {first.reason}".replace(":  ", ": ")
-            raise ImportFileError(source, where, reason) from error
+            raise ImportFileError(
+                source, where, problem_text(f"item {first.item}", first)
+            ) from error
         given = scores[scores["instrument"] == instrument]
         position = {
             (episode, visit): row

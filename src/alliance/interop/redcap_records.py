@@ -24,6 +24,7 @@ import pandas as pd
 
 from alliance import instruments
 from alliance.instruments.library import ids
+from alliance.interop.answer_options import problem_text
 from alliance.interop.import_errors import ImportFileError
 from alliance.interop.redcap_calc import variable
 from alliance.interop.redcap_dictionary import HEADER, RECORD_ID, instrument_rows
@@ -136,9 +137,8 @@ def read_records(text: str, source: str) -> ResearchTables:
         except instruments.AnswerError as error:
             first = error.problems[0]
             line = int(given.index[max(first.row - 1, 0)]) + 2
-            raise ImportFileError(
-                source, f"line {line}", str(error).splitlines()[1].strip()
-            ) from error
+            reason = problem_text(variable(instrument, first.item), first)
+            raise ImportFileError(source, f"line {line}", reason) from error
         answers[instrument] = table
         scores += [
             table.loc[scored[s.id].notna(), RESEARCH_KEYS].assign(
