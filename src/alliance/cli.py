@@ -665,6 +665,86 @@ def import_fhir_bundle(file: Path, output: Path, existing: Path | None, file_for
     click.echo(imported.summary(), err=True)
 
 
+_KEY_OPTION = click.option(
+    "--key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The clinic's secret pseudonym key (at least 16 bytes); keep it out of the export.",
+)
+
+
+@export_group.command(name="research")
+@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@_KEY_OPTION
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True)
+def export_research_command(tables: Path, output: Path, key_file: Path, min_count: int) -> None:
+    """A de-identified research export: long, wide, SPSS, R labels, codebook, report."""
+    from rich.progress import Progress
+
+    from alliance.interop.clinic_tables import read_tables
+    from alliance.interop.research_files import STEPS, export_research
+
+    key = key_file.read_bytes().strip()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("research files", total=STEPS)
+        try:
+            export = export_research(
+                read_tables(tables),
+                output,
+                key,
+                min_count,
+                on_step=lambda what: progress.update(task, advance=1, description=what),
+            )
+        except (ValueError, FileExistsError) as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(export.summary(), err=True)
+
+
+@export_group.command(name="redcap-project")
+@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@_KEY_OPTION
+def export_redcap_project(tables: Path, output: Path, key_file: Path) -> None:
+    """A de-identified longitudinal REDCap project: dictionary, events, mapping, records."""
+    from alliance.interop.clinic_tables import read_tables
+    from alliance.interop.deidentify import deidentify
+    from alliance.interop.output_files import new_folder
+    from alliance.interop.redcap_records import redcap_project
+
+    try:
+        research, report = deidentify(read_tables(tables), key_file.read_bytes().strip())
+        with new_folder(output) as folder:
+            for name, text in redcap_project(research).files().items():
+                (folder / name).write_text(text, encoding="utf-8")
+            (folder / "deidentification.md").write_text(report.markdown(), encoding="utf-8")
+    except (ValueError, FileExistsError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"REDCap project files in {output}", err=True)
+
+
+@import_group.command(name="redcap-records")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+def import_redcap_records(file: Path, output: Path) -> None:
+    """REDCap records (longitudinal, events per visit) as research tables in a new folder."""
+    from alliance.interop.import_errors import ImportFileError
+    from alliance.interop.output_files import new_folder
+    from alliance.interop.redcap_records import read_records
+
+    try:
+        research = read_records(file.read_text(encoding="utf-8-sig"), file.name)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from error
+    with new_folder(output) as folder:
+        research.scores.to_csv(folder / "scores_long.csv", index=False)
+        research.episodes.to_csv(folder / "episodes.csv", index=False)
+        research.visits.to_csv(folder / "visits.csv", index=False)
+        for instrument, frame in research.answers.items():
+            frame.to_csv(folder / f"answers_{instrument}.csv", index=False)
+    click.echo(f"{research.summary()} -> {output}", err=True)
+
+
 def _start_django(mode: str | None) -> None:
     """Configure Django, turning a bad setting into a one-line error instead of a traceback."""
     from alliance.web.env import SettingError

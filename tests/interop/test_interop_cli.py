@@ -79,3 +79,40 @@ def test_a_bundle_export_needs_confirming_and_imports_back_as_the_same_tables(
     )
     assert code == 0
     assert "duplicate assessments skipped" in output
+
+
+def test_research_and_redcap_exports_are_de_identified_with_the_clinics_key(
+    tmp_path: Path,
+) -> None:
+    tables = tmp_path / "clinic"
+    assert run("synth", "--patients", "8", "--seed", "3", "-o", str(tables))[0] == 0
+    short, key = tmp_path / "short.key", tmp_path / "clinic.key"
+    short.write_bytes(b"too short\n")
+    key.write_bytes(b"0123456789abcdef0123456789abcdef\n")
+    research = tmp_path / "research"
+    code, output = run(
+        "export", "research", str(tables), "-o", str(research), "--key-file", str(short)
+    )
+    assert code == 1
+    assert "at least 16 bytes" in output
+    assert not research.exists()
+    code, output = run(
+        "export", "research", str(tables), "-o", str(research), "--key-file", str(key)
+    )
+    assert code == 0, output
+    assert (research / "wide.sav").is_file()
+    assert "P0000001" not in (research / "scores_long.csv").read_text()
+    project = tmp_path / "redcap"
+    code, output = run(
+        "export", "redcap-project", str(tables), "-o", str(project), "--key-file", str(key)
+    )
+    assert code == 0, output
+    back = tmp_path / "back"
+    code, output = run(
+        "import", "redcap-records", str(project / "redcap_records.csv"), "-o", str(back)
+    )
+    assert code == 0, output
+    long = pd.read_csv(research / "scores_long.csv")
+    again = pd.read_csv(back / "scores_long.csv")
+    assert len(again) == len(long)
+    assert sorted(again["score"]) == sorted(long["score"])
