@@ -29,6 +29,7 @@ from alliance.interop import fhir_names as names
 from alliance.interop.answer_options import problem_text
 from alliance.interop.clinic_tables import KEYS, SCORE_COLUMNS, ClinicTables, typed
 from alliance.interop.import_errors import ImportFileError
+from alliance.interop.known_assessments import without_known
 
 Progress = Callable[[int], None]
 Answer = float | str | None
@@ -114,7 +115,8 @@ def parse_bundle(
     tables = _tables(list(assessments.values()))
     _check(tables, scores, assessments, source)
     if existing is not None:
-        tables, scores, present = _without_existing(tables, scores, existing, source, assessments)
+        places = {identifier: found.where for identifier, found in assessments.items()}
+        tables, scores, present = without_known(tables, scores, existing, source, places)
         duplicates += present
     return BundleImport(tables, scores, tuple(duplicates), tuple(ignored))
 
@@ -340,57 +342,6 @@ def _check(
                 )
 
 
-def _without_existing(
-    tables: dict[str, pd.DataFrame],
-    scores: pd.DataFrame,
-    existing: ClinicTables,
-    source: str,
-    assessments: dict[str, _Assessment],
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[str]]:
-    """Drop assessments the clinic already has (same answers); refuse different answers."""
-    known: list[str] = []
-    kept_tables = {}
-    dropped: set[tuple[str, int, str]] = set()
-    for instrument, frame in tables.items():
-        items = [c for c in frame.columns if c not in KEYS]
-        old = existing.answers.get(instrument)
-        if old is None or old.empty:
-            kept_tables[instrument] = frame
-            continue
-        previous = {
-            (str(e), int(v)): _normalised(row)
-            for e, v, row in zip(
-                old["episode_id"], old["visit"], old[items].to_numpy(dtype=object), strict=True
-            )
-        }
-        keep = []
-        for e, v, row in zip(
-            frame["episode_id"], frame["visit"], frame[items].to_numpy(dtype=object), strict=True
-        ):
-            key = (str(e), int(v))
-            if key not in previous:
-                keep.append(True)
-                continue
-            identifier = f"{key[0]}/{key[1]}/{instrument}"
-            if previous[key] != _normalised(row):
-                raise ImportFileError(
-                    source,
-                    assessments[identifier].where,
-                    "the clinic already has this assessment with different answers",
-                )
-            known.append(identifier)
-            dropped.add((key[0], key[1], instrument))
-            keep.append(False)
-        kept = frame[np.array(keep, dtype=bool)].reset_index(drop=True)
-        if not kept.empty:
-            kept_tables[instrument] = kept
-    mask = [
-        (str(e), int(v), str(i)) not in dropped
-        for e, v, i in zip(scores["episode_id"], scores["visit"], scores["instrument"], strict=True)
-    ]
-    return kept_tables, scores[np.array(mask, dtype=bool)].reset_index(drop=True), known
-
-
 def _same_or_conflict(known: _Assessment, found: _Assessment, source: str) -> None:
     if known.answers != found.answers or known.keys != found.keys:
         raise ImportFileError(
@@ -398,18 +349,6 @@ def _same_or_conflict(known: _Assessment, found: _Assessment, source: str) -> No
             found.where,
             f"assessment {found.identifier} appears twice with different answers",
         )
-
-
-def _normalised(row: np.ndarray[Any, Any]) -> tuple[Answer, ...]:
-    values: list[Answer] = []
-    for value in row:
-        if isinstance(value, str):
-            values.append(value.strip().upper() if value.strip() else None)
-        elif value is None or (isinstance(value, float) and math.isnan(value)):
-            values.append(None)
-        else:
-            values.append(float(value))
-    return tuple(values)
 
 
 def _identifier_value(identifiers: list[dict[str, Any]], system: str) -> str | None:
