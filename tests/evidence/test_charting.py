@@ -70,3 +70,24 @@ def test_it_names_the_field_a_bad_value_breaks(field: str, value: str, message: 
     values = {**FERREIRA, field: value}
     with pytest.raises(ChartingError, match=re.escape(message)):
         chart(STUDY_FORM, bundled_catalogue(), "pubmed-1", "ferreira2013", "ana", values)
+
+
+def test_it_feeds_the_stats_meta_analysis_an_inverse_variance_pool() -> None:
+    from alliance.stats import meta_analysis
+
+    catalogue = bundled_catalogue()
+    charts = [
+        chart(
+            STUDY_FORM,
+            catalogue,
+            f"r{n}",
+            f"s{n}",
+            "ana",
+            {**FERREIRA, "effect_size": y, "standard_error": se},
+        )
+        for n, (y, se) in enumerate([("0.30", "0.10"), ("0.10", "0.20")])
+    ]
+    frame = meta_analysis_frame(charts)
+    pooled = meta_analysis(frame, effect="yi", variance="vi", method="FE", labels="study")
+    # By hand: weights 1/0.01 = 100 and 1/0.04 = 25; (100 * 0.3 + 25 * 0.1) / 125 = 0.26.
+    assert pooled.estimate == pytest.approx(0.26)

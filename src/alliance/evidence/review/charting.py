@@ -166,7 +166,9 @@ def meta_analysis_frame(charts: list[ChartedStudy] | tuple[ChartedStudy, ...]) -
     """One row per study with an effect size and its standard error, for a meta-analysis.
 
     Columns: study, citation, effect_size_type, yi (the effect size), sei (its standard
-    error), vi (its variance). Reports without both numbers are left out.
+    error), vi (its variance). Reports without both numbers are left out. The frame is what
+    ``alliance.stats.meta_analysis(frame, effect="yi", variance="vi", labels="study")`` takes;
+    correlations should be charted on an additive scale (Fisher z) before pooling.
     """
     rows = [
         {
