@@ -11,23 +11,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from alliance.instruments.definition import Frozen, Provenance
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-
-
-class Frozen(BaseModel):
-    """Base for every catalogue part: immutable and strict about unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Provenance(Frozen):
-    """Where a fact comes from and whether it was checked against the primary publication."""
-
-    verified: bool
-    source: str = Field(min_length=3)
-    note: str = ""
 
 
 class Kind(StrEnum):

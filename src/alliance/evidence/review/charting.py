@@ -16,7 +16,8 @@ from enum import StrEnum
 import pandas as pd
 
 from alliance.evidence.catalogue import Catalogue
-from alliance.evidence.schema import Effect, Inclusion, Provenance, PValue, ReviewMembership, Study
+from alliance.evidence.schema import Effect, Inclusion, PValue, ReviewMembership, Study
+from alliance.instruments.definition import Provenance
 
 
 class FieldKind(StrEnum):
