@@ -395,6 +395,45 @@ def analyze_moderation(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="growth")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--y", "y", required=True, help="The outcome column (one row per visit).")
+@click.option("--time", "time_column", required=True, help="The visit time column.")
+@click.option("--group", required=True, help="The patient identifier column.")
+@click.option("--covariate", multiple=True, help="A fixed effect (repeatable; may vary by visit).")
+@click.option("--by-time", multiple=True, help="A covariate that also changes the slope.")
+@click.option("--ml", is_flag=True, help="Maximum likelihood instead of REML.")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_growth(
+    file: Path,
+    y: str,
+    time_column: str,
+    group: str,
+    covariate: tuple[str, ...],
+    by_time: tuple[str, ...],
+    ml: bool,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Trajectories over visits: a mixed model with a random intercept and slope per patient."""
+    from alliance import stats
+
+    try:
+        result = stats.growth(
+            _read_table(file),
+            y=y,
+            time=time_column,
+            group=group,
+            covariates=list(covariate),
+            by_time=list(by_time),
+            reml=not ml,
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

@@ -162,3 +162,22 @@ def test_it_prints_a_moderation_with_its_johnson_neyman_points(tmp_path: Path) -
         "points", "share_below", "significant_regions", "w_range",
     }  # fmt: skip
     assert "Johnson-Neyman" in report.read_text()
+
+
+def test_it_prints_a_growth_model(tmp_path: Path) -> None:
+    from tests.stats.test_growth import trajectories
+
+    source, report = tmp_path / "visits.csv", tmp_path / "growth.html"
+    trajectories(60, 5, seed=3, unbalanced=False).to_csv(source, index=False)
+    code, stdout, _ = run(
+        "analyze", "growth", str(source), "--y", "pain", "--time", "visit", "--group", "patient",
+        "--covariate", "alliance", "--by-time", "alliance", "--json", "--report", str(report),
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    assert [row["term"] for row in payload["fixed"]] == [
+        "constant", "visit", "alliance", "alliance:visit",
+    ]  # fmt: skip
+    assert payload["patients"] == 60
+    assert payload["converged"] is True
+    assert "A growth model follows each patient" in report.read_text()

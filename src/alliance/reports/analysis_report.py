@@ -51,6 +51,14 @@ READING: dict[str, str] = {
         "W at which X's effect starts or stops being statistically significant; the figure "
         "shades where it is, with the data's W values marked along the bottom."
     ),
+    "growth": (
+        "A growth model follows each patient's outcome over visits. The fixed effects describe "
+        "the average trajectory: the starting level, the change per visit and how a covariate "
+        "(such as the alliance) shifts the level or, through its interaction with time, the "
+        "rate of change. Patients differ around the average in where they start and how fast "
+        "they change; the model estimates how much, and the figure shows the average next to "
+        "a sample of individual fitted trajectories."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "

@@ -5,6 +5,8 @@
 
 from alliance.stats import effect_sizes
 from alliance.stats._data import AnalysisError
+from alliance.stats.growth import growth
+from alliance.stats.growth_result import GrowthResult
 from alliance.stats.mediation import mediation
 from alliance.stats.mediation_result import Effect, MediationResult
 from alliance.stats.meta import egger_test, meta_analysis
@@ -17,12 +19,14 @@ __all__ = [
     "AnalysisError",
     "Effect",
     "EggerTest",
+    "GrowthResult",
     "MediationResult",
     "MetaResult",
     "ModerationResult",
     "RegressionResult",
     "effect_sizes",
     "egger_test",
+    "growth",
     "mediation",
     "meta_analysis",
     "moderation",
