@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
+from django.utils import timezone
 
 from alliance.synth import SynthConfig, generate
 from alliance.web.demo_clinic import seed_demo
@@ -12,19 +16,32 @@ from alliance.web.scope import visible_patients
 pytestmark = pytest.mark.django_db
 
 
-def test_it_seeds_every_patient_visit_and_answer_of_the_cohort() -> None:
+def test_it_seeds_every_patient_visit_and_answer_of_the_cohort_up_to_today() -> None:
     cohort = generate(SynthConfig(patients=8, clinics=1, therapists_per_clinic=3, seed=3))
     logins = seed_demo(cohort)
+    today = timezone.localdate()
+    newest = pd.Timestamp(cohort.episodes["start_date"].max()).date()
+    offset = today - newest - dt.timedelta(days=21)
+    shifted = pd.to_datetime(cohort.visits["date"]).dt.date + offset
+    past = cohort.visits[shifted <= today]
+    held = set(zip(past["episode_id"].astype(str), past["visit"], strict=True))
+    answered = sum(
+        sum((str(e), v) in held for e, v in zip(t["episode_id"], t["visit"], strict=True))
+        for t in cohort.answers.values()
+    )
     assert Patient.objects.count() == 8
     assert Identity.objects.filter(name__startswith="Demo patient").count() == 8
     assert Episode.objects.count() == len(cohort.episodes)
     assert Visit.objects.count() == len(cohort.visits)
-    assert Assessment.objects.count() == sum(len(table) for table in cohort.answers.values())
-    assert Episode.objects.filter(end_date__isnull=False).count() == int(
-        cohort.episodes["end_date"].notna().sum()
-    )
+    assert Visit.objects.filter(date__gt=today, status="scheduled").count() == len(
+        cohort.visits
+    ) - len(past)
+    assert Assessment.objects.count() == answered
+    ended = pd.to_datetime(cohort.episodes["end_date"]).dt.date + offset <= today
+    assert Episode.objects.filter(end_date__isnull=False).count() == int(ended.sum())
+    assert Episode.objects.filter(end_date__isnull=True).count() >= 1
     attended = Visit.objects.filter(status="attended").count()
-    assert attended == int((cohort.visits["status"] == "attended").sum())
+    assert attended == int((past["status"] == "attended").sum())
     therapist = User.objects.get(username=logins.usernames["therapist 1"])
     assert therapist.check_password(logins.password)
     caseloads = [

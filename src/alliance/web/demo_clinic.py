@@ -3,6 +3,8 @@ actions, as if three therapists had used Alliance for months.
 
 Every row goes through the same actions a real clinic uses, so the demo's audit trail, scores
 and scoping are the real thing. Names and dates of birth are invented ("Demo patient 001").
+The synthetic calendar is moved so that the newest episodes are still under way today, with
+visits ahead to issue check-in links for.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from alliance.synth import Cohort, SynthConfig, generate
 from alliance.web import actions
@@ -23,6 +26,10 @@ from alliance.web.models import Clinic, Protocol, Role, User, VisitStatus
 
 DEMO_CONFIG = SynthConfig(patients=60, clinics=1, therapists_per_clinic=3, seed=7)
 AS_OF = dt.date(2026, 1, 1)
+LIVE_DAYS = 21
+"""The newest episode started this many days before the demo starts."""
+REGIONAL = {"odi": "Back", "ndi": "Neck", "quickdash": "Arm", "lefs": "Leg"}
+"""Each region's disability measure, and the name of the demo protocol that asks it."""
 
 
 @dataclass(frozen=True)
@@ -50,17 +57,42 @@ def seed_demo(cohort: Cohort | None = None) -> DemoLogins:
             therapists[synth_id] = actions.create_user(
                 None, clinic, username, Role.THERAPIST, password
             )
-        protocol = Protocol.objects.create(
-            clinic=clinic,
-            name="Demo protocol",
-            schedule=[{"instrument": i, "visits": []} for i in cohort.answers],
-        )
-        _seed_patients(cohort, therapists, protocol)
+        protocols = {
+            measure: Protocol.objects.create(
+                clinic=clinic, name=f"{region} ({measure.upper()})", schedule=_schedule(measure)
+            )
+            for measure, region in REGIONAL.items()
+        }
+        _seed_patients(cohort, therapists, protocols)
     return DemoLogins(clinic=clinic, usernames=usernames, password=password)
 
 
-def _seed_patients(cohort: Cohort, therapists: dict[str, User], protocol: Protocol) -> None:
+def _schedule(measure: str) -> list[dict[str, Any]]:
+    """The synthetic clinic's protocol: check-in and pain every visit, the regional measure at
+    odd visits, the WAI-SR at visit 2, intake questionnaires at visit 1, EARS at visit 4."""
+    return [
+        {"instrument": "checkin", "visits": []},
+        {"instrument": "nprs", "visits": []},
+        {"instrument": measure, "visits": list(range(1, 31, 2))},
+        {"instrument": "wai_sr", "visits": [2]},
+        {"instrument": "psfs", "visits": [1]},
+        {"instrument": "ieq", "visits": [1]},
+        {"instrument": "pcs", "visits": [1]},
+        {"instrument": "ears", "visits": [4]},
+    ]
+
+
+def _seed_patients(
+    cohort: Cohort, therapists: dict[str, User], protocols: dict[str, Protocol]
+) -> None:
     answers = _answers_by_visit(cohort)
+    regional = {
+        str(episode): measure
+        for measure in REGIONAL
+        for episode in cohort.answers[measure]["episode_id"].unique()
+    }
+    offset = _offset(cohort)
+    today = timezone.localdate()
     visits: dict[str, list[dict[Hashable, Any]]] = {}
     for record in cohort.visits.to_dict("records"):
         visits.setdefault(str(record["episode_id"]), []).append(record)
@@ -79,24 +111,34 @@ def _seed_patients(cohort: Cohort, therapists: dict[str, User], protocol: Protoc
             condition=str(row["condition"]),
             body_region=str(row["body_region"]),
             setting=str(row["setting"]),
-            start_date=_date(row["start_date"]),
+            start_date=_date(row["start_date"]) + offset,
             planned_visits=int(row["planned_visits"]),
-            protocol=protocol,
+            protocol=protocols[regional.get(str(row["episode_id"]), "odi")],
         )
         for visit_row in visits.get(str(row["episode_id"]), []):
-            visit = actions.schedule_visit(therapist, episode, _date(visit_row["date"]))
+            date = _date(visit_row["date"]) + offset
+            visit = actions.schedule_visit(therapist, episode, date)
+            if date > today:
+                continue
             if visit_row["status"] != VisitStatus.SCHEDULED:
                 actions.record_attendance(therapist, visit, VisitStatus(visit_row["status"]))
             given = answers.get((str(row["episode_id"]), int(visit_row["visit"])))
             if given:
                 actions.record_assessment(visit, given, by=therapist)
-        if not pd.isna(row["end_date"]):
+        if not pd.isna(row["end_date"]) and _date(row["end_date"]) + offset <= today:
             actions.discharge_episode(
                 therapist,
                 episode,
-                end_date=_date(row["end_date"]),
+                end_date=_date(row["end_date"]) + offset,
                 reason=str(row["discharge_reason"]),
             )
+
+
+def _offset(cohort: Cohort) -> dt.timedelta:
+    """How far to move the synthetic calendar so that the newest episodes are under way
+    today: their later visits lie ahead, still to be held and answered."""
+    newest = _date(cohort.episodes["start_date"].max())
+    return timezone.localdate() - (newest + dt.timedelta(days=LIVE_DAYS))
 
 
 def _date(value: Any) -> dt.date:

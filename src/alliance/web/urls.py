@@ -1,14 +1,44 @@
-"""The clinic server's URLs: sign-in, the patient check-in link, and the JSON API."""
+"""The clinic server's URLs: sign-in, the patient check-in, the staff pages and the JSON API.
+
+No address holds anything identifiable: patients are reached by their row number, and a
+check-in by its signed token.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
+from django.views.i18n import set_language
+from django.views.static import serve
 
 from alliance.web.api import api
+from alliance.web.views import care, caseload, checkin, clinic, home, manage, patient
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    re_path(r"^static/(?P<path>.+)$", serve, {"document_root": STATIC_DIR}, name="static"),
+    path("c/<str:token>/", checkin.checkin, name="checkin"),
+    path("checkin/thanks/", checkin.checkin_thanks, name="checkin_thanks"),
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("patients/new/", care.new_patient, name="patient_new"),
+    path("patients/<int:patient_id>/", patient.patient_page, name="patient"),
+    path("patients/<int:patient_id>/episodes/new/", care.new_episode, name="episode_new"),
+    path("episodes/<int:episode_id>/visits/new/", care.new_visit, name="visit_new"),
+    path("visits/<int:visit_id>/link/", care.new_link, name="link_new"),
+    path("visits/<int:visit_id>/paper/", care.paper_form, name="paper_form"),
+    path("alerts/<int:alert_id>/acknowledge/", care.acknowledge, name="alert_acknowledge"),
+    path("clinic/", clinic.overview, name="clinic_overview"),
+    path("manage/staff/", manage.staff_page, name="manage_staff"),
+    path("manage/shares/", manage.shares_page, name="manage_shares"),
+    path("manage/protocols/", manage.protocols_page, name="manage_protocols"),
+    path("manage/wording/", manage.wording_page, name="manage_wording"),
+    path("manage/audit/", manage.audit_page, name="manage_audit"),
     path("api/", api.urls),
 ]

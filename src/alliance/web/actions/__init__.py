@@ -14,6 +14,13 @@ from alliance.web.actions.checkin import (
     record_assessment,
     resolve_link,
 )
+from alliance.web.actions.clinic_admin import (
+    change_role,
+    create_protocol,
+    install_licensed_wording,
+    revoke_share,
+    set_therapist_comparison,
+)
 from alliance.web.actions.episodes import (
     discharge_episode,
     open_episode,
@@ -29,7 +36,12 @@ from alliance.web.actions.errors import (
     NotAllowedError,
 )
 from alliance.web.actions.export import clinic_audit_events, export_audit, export_cohort
-from alliance.web.actions.patients import read_identity, register_patient, share_patient
+from alliance.web.actions.patients import (
+    read_identities,
+    read_identity,
+    register_patient,
+    share_patient,
+)
 
 __all__ = [
     "ActionError",
@@ -39,23 +51,29 @@ __all__ = [
     "InvalidLinkError",
     "NotAllowedError",
     "acknowledge_alert",
+    "change_role",
     "clinic_audit_events",
     "create_clinic",
+    "create_protocol",
     "create_user",
     "discharge_episode",
     "export_audit",
     "export_cohort",
+    "install_licensed_wording",
     "issue_api_token",
     "issue_checkin_link",
     "open_episode",
     "raise_alert",
+    "read_identities",
     "read_identity",
     "record_assessment",
     "record_attendance",
     "register_patient",
     "resolve_alert",
     "resolve_link",
+    "revoke_share",
     "schedule_visit",
+    "set_therapist_comparison",
     "share_patient",
     "update_alert",
 ]

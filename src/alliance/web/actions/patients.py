@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -76,3 +77,21 @@ def read_identity(by: User, patient: Patient, request: HttpRequest | None = None
         identity = Identity.objects.get(patient=patient)
         record("identity_read", actor=by, patient=patient, target=patient, request=request)
         return identity
+
+
+def read_identities(
+    by: User, patients: Sequence[Patient], request: HttpRequest | None = None
+) -> dict[int, Identity]:
+    """The identifiable details of a page of patients already in ``by``'s treating scope, by
+    patient id; one audit row lists whose details were read."""
+    if not patients:
+        return {}
+    with transaction.atomic():
+        found = {i.patient_id: i for i in Identity.objects.filter(patient__in=patients)}
+        record(
+            "identities_read",
+            actor=by,
+            request=request,
+            detail={"patients": sorted(found)},
+        )
+        return found

@@ -1,0 +1,68 @@
+"""How an alert reads on a page: the signal, the rule that fired and the scale that moved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy
+
+from alliance import instruments
+from alliance.web.models import Alert
+from alliance.web.views.instrument_text import instrument_text
+
+SIGNALS = {
+    "rupture": gettext_lazy("Alliance rupture"),
+    "not_on_track": gettext_lazy("Not on track"),
+    "dropout_risk": gettext_lazy("Risk of dropping out"),
+    "deterioration": gettext_lazy("Reliable worsening"),
+    "influence": gettext_lazy("Influence at intake"),
+}
+RULES = {
+    "drop_from_previous": gettext_lazy("fell from the previous score"),
+    "drop_from_baseline": gettext_lazy("fell below the running baseline"),
+    "any_drop": gettext_lazy("fell"),
+    "below_cutoff": gettext_lazy("is below the concern cut-off"),
+    "above_cutoff": gettext_lazy("is above the published cut-off"),
+    "reliable_change": gettext_lazy("changed reliably for the worse since the first score"),
+    "dropout_model": gettext_lazy("predicted risk above the clinic's threshold"),
+}
+
+
+@dataclass(frozen=True)
+class AlertText:
+    """The words and numbers of one alert, in the page's language."""
+
+    alert: Alert
+    signal: str
+    what: str
+    rule: str
+    value: str
+    threshold: str
+    suggestion: str
+
+
+def alert_text(alert: Alert) -> AlertText:
+    """The alert's signal, instrument and scale, rule, value and threshold, and prompt."""
+    what = ""
+    if alert.instrument:
+        try:
+            definition = instruments.load(alert.instrument)
+            scale = instrument_text(definition.scale(alert.scale).name) if alert.scale else ""
+            what = f"{definition.abbreviation}: {scale}" if scale else definition.abbreviation
+        except KeyError:
+            what = f"{alert.instrument} {alert.scale}".strip()
+    rule = RULES.get(alert.rule)
+    return AlertText(
+        alert=alert,
+        signal=str(SIGNALS.get(alert.kind, alert.kind)),
+        what=what,
+        rule=str(rule) if rule is not None else alert.rule or alert.detail,
+        value=_number(alert.value),
+        threshold=_number(alert.threshold),
+        suggestion=instrument_text(alert.suggestion) if alert.suggestion else "",
+    )
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else number_format(round(value, 2))

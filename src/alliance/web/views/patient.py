@@ -1,0 +1,90 @@
+"""The patient page: the chart, every assessment, alerts, and the episode's visits.
+
+Reached through the treating scope only (404 otherwise); the name on the page is read
+through the audited identity action. The queries are the same few whatever the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from alliance import instruments
+from alliance.web import actions
+from alliance.web.models import Alert, Assessment, Episode, Protocol, Role, Visit
+from alliance.web.scope import get_patient
+from alliance.web.views.access import require_role, staff
+from alliance.web.views.alert_text import alert_text
+from alliance.web.views.chart_data import chart_data
+from alliance.web.views.instrument_text import instrument_text
+from alliance.web.views.labels import VISIT_STATUS
+
+
+@require_role(Role.THERAPIST)
+def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """One patient's page, showing the chosen episode (the latest by default)."""
+    user = staff(request)
+    patient = get_patient(user, patient_id, to_treat=True)
+    identity = actions.read_identity(user, patient, request)
+    episodes = list(Episode.objects.filter(patient=patient).order_by("-start_date", "-pk"))
+    chosen = request.GET.get("episode", "")
+    episode = next((e for e in episodes if str(e.pk) == chosen), episodes[0] if episodes else None)
+    visits: list[Visit] = []
+    assessments: list[Assessment] = []
+    if episode is not None:
+        visits = list(Visit.objects.filter(episode=episode).order_by("number"))
+        assessments = list(
+            Assessment.objects.filter(visit__episode=episode)
+            .select_related("visit")
+            .order_by("visit__number", "pk")
+        )
+    alerts = list(
+        Alert.objects.filter(patient=patient)
+        .select_related("acknowledged_by")
+        .order_by("-raised_at", "-pk")
+    )
+    context = {
+        "section": "caseload",
+        "patient": patient,
+        "identity": identity,
+        "episodes": episodes,
+        "episode": episode,
+        "visits": _visit_rows(visits, assessments),
+        "rows": [_row(a) for a in reversed(assessments)],
+        "chart": chart_data(assessments),
+        "open_alerts": [alert_text(a) for a in alerts if not (a.acknowledged_at or a.resolved_at)],
+        "closed_alerts": [alert_text(a) for a in alerts if a.acknowledged_at or a.resolved_at],
+        "protocols": Protocol.objects.filter(clinic_id=patient.clinic_id).order_by("name"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "alliance/staff/patient.html", context)
+
+
+def _visit_rows(visits: list[Visit], assessments: list[Assessment]) -> list[dict[str, Any]]:
+    done: dict[int, int] = {}
+    for a in assessments:
+        done[a.visit_id] = done.get(a.visit_id, 0) + 1
+    return [
+        {"visit": v, "recorded": done.get(v.pk, 0), "status": VISIT_STATUS.get(v.status, v.status)}
+        for v in visits
+    ]
+
+
+def _row(assessment: Assessment) -> dict[str, Any]:
+    definition = instruments.load(assessment.instrument_id)
+    names = {s.id: instrument_text(s.name) for s in definition.scales}
+    scores = [
+        (names.get(scale, scale), value)
+        for scale, value in assessment.scores.items()
+        if scale != "total" and value is not None
+    ]
+    return {
+        "assessment": assessment,
+        "instrument": definition.abbreviation,
+        "total": assessment.scores.get("total"),
+        "subscales": scores,
+        "by_patient": assessment.link_id is not None,
+    }
