@@ -5,8 +5,10 @@
 
 from alliance.stats import effect_sizes
 from alliance.stats._data import AnalysisError
+from alliance.stats.clinical_change import ClinicalChange, clinical_change
 from alliance.stats.growth import growth
 from alliance.stats.growth_result import GrowthResult
+from alliance.stats.icc import IntraclassResult, intraclass_correlation
 from alliance.stats.mediation import mediation
 from alliance.stats.mediation_result import Effect, MediationResult
 from alliance.stats.meta import egger_test, meta_analysis
@@ -14,21 +16,28 @@ from alliance.stats.meta_result import EggerTest, MetaResult
 from alliance.stats.moderation import moderation
 from alliance.stats.moderation_result import ModerationResult
 from alliance.stats.regression import RegressionResult, regression
+from alliance.stats.reliability import ScaleReliability, scale_reliability
 
 __all__ = [
     "AnalysisError",
+    "ClinicalChange",
     "Effect",
     "EggerTest",
     "GrowthResult",
+    "IntraclassResult",
     "MediationResult",
     "MetaResult",
     "ModerationResult",
     "RegressionResult",
+    "ScaleReliability",
+    "clinical_change",
     "effect_sizes",
     "egger_test",
     "growth",
+    "intraclass_correlation",
     "mediation",
     "meta_analysis",
     "moderation",
     "regression",
+    "scale_reliability",
 ]
