@@ -434,6 +434,90 @@ def analyze_growth(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="reliability")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--item", "items", multiple=True, required=True, help="An item column (repeatable).")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_reliability(
+    file: Path, items: tuple[str, ...], as_json: bool, report: Path | None
+) -> None:
+    """Cronbach's alpha with its interval and McDonald's omega for a set of items."""
+    from alliance import stats
+
+    table = _read_table(file)
+    if missing := [item for item in items if item not in table.columns]:
+        raise click.ClickException(f"item columns not in the file: {', '.join(missing)}")
+    try:
+        result = stats.scale_reliability(table[list(items)])
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
+@analyze_group.command(name="icc")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--targets", required=True, help="Column naming who or what was rated.")
+@click.option("--raters", required=True, help="Column naming the rater (or occasion).")
+@click.option("--ratings", required=True, help="Column of the ratings.")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_icc(
+    file: Path, targets: str, raters: str, ratings: str, as_json: bool, report: Path | None
+) -> None:
+    """The six intraclass correlations (Shrout & Fleiss, McGraw & Wong) from a long table."""
+    from alliance import stats
+
+    try:
+        result = stats.intraclass_correlation(
+            _read_table(file), targets=targets, raters=raters, ratings=ratings
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
+@analyze_group.command(name="change")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--before", required=True, help="Column of scores before treatment.")
+@click.option("--after", required=True, help="Column of scores after treatment.")
+@click.option("--reliability", type=click.FloatRange(0, 1, max_open=True), required=True)
+@click.option("--higher-is-better/--lower-is-better", required=True)
+@click.option("--sd", type=float, default=None, help="Reference SD (default: SD before).")
+@click.option("--functional", type=(float, float), default=None, help="Healthy norms: MEAN SD.")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_change(
+    file: Path,
+    before: str,
+    after: str,
+    reliability: float,
+    higher_is_better: bool,
+    sd: float | None,
+    functional: tuple[float, float] | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Reliable and clinically significant change (Jacobson & Truax) for each patient."""
+    from alliance import stats
+
+    table = _read_table(file)
+    if missing := [c for c in (before, after) if c not in table.columns]:
+        raise click.ClickException(f"columns not in the file: {', '.join(missing)}")
+    try:
+        result = stats.clinical_change(
+            pd.to_numeric(table[before], errors="coerce"),
+            pd.to_numeric(table[after], errors="coerce"),
+            reliability=reliability,
+            higher_is_better=higher_is_better,
+            sd=sd,
+            functional=functional,
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

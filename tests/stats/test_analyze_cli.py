@@ -181,3 +181,41 @@ def test_it_prints_a_growth_model(tmp_path: Path) -> None:
     assert payload["patients"] == 60
     assert payload["converged"] is True
     assert "A growth model follows each patient" in report.read_text()
+
+
+def test_it_reports_reliability_icc_and_clinical_change(tmp_path: Path) -> None:
+    from tests.stats.test_reliability import SHROUT_FLEISS, long_table
+
+    ratings = tmp_path / "ratings.csv"
+    long_table(SHROUT_FLEISS).to_csv(ratings, index=False)
+    code, stdout, _ = run(
+        "analyze", "icc", str(ratings), "--targets", "patient", "--raters", "rater",
+        "--ratings", "score", "--json",
+    )  # fmt: skip
+    assert code == 0
+    forms = {row["form"]: round(row["icc"], 2) for row in json.loads(stdout)["forms"]}
+    assert forms["ICC(C,k)"] == 0.91
+
+    wide = tmp_path / "items.csv"
+    pd.DataFrame(SHROUT_FLEISS, columns=["a", "b", "c", "d"]).to_csv(wide, index=False)
+    code, stdout, _ = run("analyze", "reliability", str(wide), "--item", "a", "--item", "b",
+                          "--item", "c", "--item", "d", "--json")  # fmt: skip
+    assert code == 0
+    assert json.loads(stdout)["alpha"] == pytest.approx(
+        pg.cronbach_alpha(pd.DataFrame(SHROUT_FLEISS))[0], rel=1e-12
+    )
+
+    scores = tmp_path / "scores.csv"
+    pd.DataFrame({"intake": [62, 62, 50], "discharge": [36, 55, 63]}).to_csv(scores, index=False)
+    code, stdout, _ = run(
+        "analyze", "change", str(scores), "--before", "intake", "--after", "discharge",
+        "--reliability", "0.84", "--lower-is-better", "--sd", "10", "--functional", "20", "10",
+        "--json",
+    )  # fmt: skip
+    assert code == 0
+    # dysfunctional norms default to intake: mean 58, SD 10 -> c = (10·20 + 10·58) / 20 = 39
+    payload = json.loads(stdout)
+    assert payload["cutoffs"]["c"] == pytest.approx(39)
+    assert payload["counts"] == {
+        "recovered": 1, "improved": 0, "unchanged": 1, "deteriorated": 1,
+    }  # fmt: skip

@@ -59,6 +59,28 @@ READING: dict[str, str] = {
         "they change; the model estimates how much, and the figure shows the average next to "
         "a sample of individual fitted trajectories."
     ),
+    "reliability": (
+        "Reliability says how consistently the items measure one thing. Cronbach's alpha "
+        "assumes every item measures it equally well; McDonald's omega lets items differ "
+        "(their loadings on one common factor) and is usually the better estimate. Values "
+        "above about 0.7 are often taken as acceptable for research and above 0.9 for "
+        "decisions about individual patients."
+    ),
+    "icc": (
+        "Intraclass correlations say how far ratings of the same patients agree. Absolute "
+        "agreement (A) counts a rater who scores everyone higher as disagreement; consistency "
+        "(C) does not. Single-rater forms describe one rating; the k forms describe the mean "
+        "of all raters. The one-way form (1) is for designs where each patient has different "
+        "raters."
+    ),
+    "clinical_change": (
+        "Each patient's change is compared with the measurement error of the instrument: "
+        "a change larger than the minimal detectable change is reliable. A patient who "
+        "changed reliably for the better and ended on the healthy side of the cut-off has "
+        "recovered; reliably better without crossing it, improved; reliably worse, "
+        "deteriorated. The figure plots each patient's score after against before, with the "
+        "band of change that measurement error alone could produce."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "
