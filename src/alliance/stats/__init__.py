@@ -6,6 +6,8 @@
 from alliance.stats import effect_sizes
 from alliance.stats._data import AnalysisError
 from alliance.stats.clinical_change import ClinicalChange, clinical_change
+from alliance.stats.experiment import experiment
+from alliance.stats.experiment_result import ExperimentResult
 from alliance.stats.growth import growth
 from alliance.stats.growth_result import GrowthResult
 from alliance.stats.icc import IntraclassResult, intraclass_correlation
@@ -23,6 +25,7 @@ __all__ = [
     "ClinicalChange",
     "Effect",
     "EggerTest",
+    "ExperimentResult",
     "GrowthResult",
     "IntraclassResult",
     "MediationResult",
@@ -33,6 +36,7 @@ __all__ = [
     "clinical_change",
     "effect_sizes",
     "egger_test",
+    "experiment",
     "growth",
     "intraclass_correlation",
     "mediation",
