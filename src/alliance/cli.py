@@ -518,6 +518,49 @@ def analyze_change(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="experiment")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--y", "y", required=True, help="The outcome (e.g. change in pain).")
+@click.option("--factor", multiple=True, required=True, help="A grouping column (repeatable).")
+@click.option("--covariate", multiple=True, help="A covariate for ANCOVA (repeatable).")
+@click.option("--ss-type", type=click.Choice(["2", "3"]), default="2", show_default=True)
+@click.option(
+    "--contrasts", default=None,
+    help='Planned contrasts as JSON: {"name": {"cell / cell": 1, "cell / cell": -1}}.',
+)  # fmt: skip
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_experiment(
+    file: Path,
+    y: str,
+    factor: tuple[str, ...],
+    covariate: tuple[str, ...],
+    ss_type: str,
+    contrasts: str | None,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """ANOVA / ANCOVA of a factorial experiment: effects, effect sizes, planned contrasts."""
+    from alliance import stats
+
+    try:
+        planned = json.loads(contrasts) if contrasts else None
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"--contrasts is not valid JSON: {error}") from error
+    try:
+        result = stats.experiment(
+            _read_table(file),
+            y=y,
+            factors=list(factor),
+            covariates=list(covariate),
+            contrasts=planned,
+            ss_type=int(ss_type),
+        )
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

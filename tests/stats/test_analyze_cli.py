@@ -219,3 +219,26 @@ def test_it_reports_reliability_icc_and_clinical_change(tmp_path: Path) -> None:
     assert payload["counts"] == {
         "recovered": 1, "improved": 0, "unchanged": 1, "deteriorated": 1,
     }  # fmt: skip
+
+
+def test_it_analyses_an_experiment_with_a_planned_contrast(tmp_path: Path) -> None:
+    from tests.stats.test_experiment import fuentes_shaped_trial
+
+    frame = fuentes_shaped_trial()
+    source = tmp_path / "trial.csv"
+    frame.to_csv(source, index=False)
+    planned = json.dumps({"enhanced vs limited": {"active / enhanced": 1, "active / limited": -1}})
+    code, stdout, _ = run(
+        "analyze", "experiment", str(source), "--y", "change", "--factor", "ifc",
+        "--factor", "alliance", "--covariate", "baseline", "--contrasts", planned, "--json",
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    assert [row["term"] for row in payload["anova"]] == [
+        "ifc", "alliance", "ifc:alliance", "baseline", "residual",
+    ]  # fmt: skip
+    assert payload["contrasts"][0]["contrast"] == "enhanced vs limited"
+    code, _, output = run("analyze", "experiment", str(source), "--y", "change",
+                          "--factor", "ifc", "--contrasts", "{oops")  # fmt: skip
+    assert code == 1
+    assert "--contrasts is not valid JSON" in output

@@ -11,8 +11,7 @@ from statsmodels.stats.anova import anova_lm
 from alliance.stats import AnalysisError, experiment
 
 
-@pytest.fixture(scope="module")
-def trial() -> pd.DataFrame:
+def fuentes_shaped_trial() -> pd.DataFrame:
     """The shape of Fuentes et al. 2014: IFC (active/sham) x alliance (enhanced/limited),
     unequal cells (30, 29, 29, 29), change in pain adjusted for baseline pain."""
     rng = np.random.default_rng(14)
@@ -25,6 +24,11 @@ def trial() -> pd.DataFrame:
         rows += [{"ifc": ifc, "alliance": alliance, "baseline": b, "change": c}
                  for b, c in zip(baseline, change, strict=True)]  # fmt: skip
     return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def trial() -> pd.DataFrame:
+    return fuentes_shaped_trial()
 
 
 @pytest.mark.parametrize("ss_type", [2, 3])

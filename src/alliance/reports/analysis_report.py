@@ -81,6 +81,14 @@ READING: dict[str, str] = {
         "deteriorated. The figure plots each patient's score after against before, with the "
         "band of change that measurement error alone could produce."
     ),
+    "experiment": (
+        "The analysis of variance asks whether the groups' mean outcomes differ more than "
+        "chance would make them, for each factor and for their combination (an interaction "
+        "means one factor's effect depends on the other). Partial eta squared is the share "
+        "of outcome variance an effect explains, leaving the other effects aside. Cohen's d "
+        "compares two groups in standard deviations (about 0.2 small, 0.5 medium, 0.8 large). "
+        "With covariates (ANCOVA), group means are adjusted to the same baseline."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "
