@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from alliance.web import actions
 from alliance.web.api.auth import caller
-from alliance.web.api.schemas import AcknowledgeIn, AlertOut
+from alliance.web.api.pagination import Pages
+from alliance.web.api.schemas import AcknowledgeIn, AlertOut, Message
 from alliance.web.models import Alert
 from alliance.web.scope import get_scoped, scoped
 
@@ -17,7 +18,7 @@ router = Router(tags=["alerts"])
 
 
 @router.get("", response=list[AlertOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_alerts(request: HttpRequest, open_only: bool = True) -> QuerySet[Alert]:
     """Alerts on the caller's patients, newest first; ``open_only`` hides acknowledged and
     resolved ones."""
@@ -33,7 +34,7 @@ def read_alert(request: HttpRequest, alert_id: int) -> Alert:
     return get_scoped(caller(request), Alert.objects.all(), alert_id, to_treat=True)
 
 
-@router.post("/{alert_id}/acknowledge", response=AlertOut)
+@router.post("/{alert_id}/acknowledge", response={200: AlertOut, 409: Message})
 def acknowledge(request: HttpRequest, alert_id: int, body: AcknowledgeIn) -> Alert:
     """Acknowledge the alert with what was done."""
     user = caller(request)

@@ -4,7 +4,6 @@ the routers, and how domain refusals become HTTP answers."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from alliance.web.actions import (
@@ -15,11 +14,14 @@ from alliance.web.actions import (
 )
 from alliance.web.api import alerts, audit, care, checkin, export, patients, tokens
 from alliance.web.api.auth import TokenAuth
+from alliance.web.api.openapi import ClinicApi
+from alliance.web.api.parser import JsonWithoutNul
 
-api = NinjaAPI(
+api = ClinicApi(
     title="Alliance clinic API",
     version="1",
     auth=[TokenAuth(), django_auth],
+    parser=JsonWithoutNul(),
     docs_url=None,
 )
 api.add_router("/auth", tokens.router)

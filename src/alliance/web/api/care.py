@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from alliance.web import actions
 from alliance.web.api.auth import caller
+from alliance.web.api.pagination import Pages
 from alliance.web.api.schemas import (
     AnswersIn,
     AssessmentOut,
@@ -17,6 +18,7 @@ from alliance.web.api.schemas import (
     EpisodeIn,
     EpisodeOut,
     LinkOut,
+    Message,
     VisitIn,
     VisitOut,
 )
@@ -28,7 +30,7 @@ VISIT_PATIENT = "episode__patient"
 
 
 @router.get("/patients/{patient_id}/episodes", response=list[EpisodeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_episodes(request: HttpRequest, patient_id: int) -> QuerySet[Episode]:
     """The patient's episodes of care, oldest first."""
     patient = get_patient(caller(request), patient_id)
@@ -55,7 +57,7 @@ def read_episode(request: HttpRequest, episode_id: int) -> Episode:
     return get_scoped(caller(request), Episode.objects.all(), episode_id)
 
 
-@router.post("/episodes/{episode_id}/discharge", response=EpisodeOut)
+@router.post("/episodes/{episode_id}/discharge", response={200: EpisodeOut, 409: Message})
 def discharge(request: HttpRequest, episode_id: int, body: DischargeIn) -> Episode:
     """Discharge the episode."""
     user = caller(request)
@@ -64,14 +66,14 @@ def discharge(request: HttpRequest, episode_id: int, body: DischargeIn) -> Episo
 
 
 @router.get("/episodes/{episode_id}/visits", response=list[VisitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_visits(request: HttpRequest, episode_id: int) -> QuerySet[Visit]:
     """The episode's visits in order."""
     episode = get_scoped(caller(request), Episode.objects.all(), episode_id)
     return Visit.objects.filter(episode=episode).order_by("number")
 
 
-@router.post("/episodes/{episode_id}/visits", response={201: VisitOut})
+@router.post("/episodes/{episode_id}/visits", response={201: VisitOut, 409: Message})
 def create_visit(request: HttpRequest, episode_id: int, body: VisitIn) -> Status[Visit]:
     """Schedule the episode's next visit."""
     user = caller(request)
@@ -97,7 +99,7 @@ def set_attendance(request: HttpRequest, visit_id: int, body: AttendanceIn) -> V
     return actions.record_attendance(caller(request), visit, VisitStatus(body.status))
 
 
-@router.post("/visits/{visit_id}/links", response={201: LinkOut})
+@router.post("/visits/{visit_id}/links", response={201: LinkOut, 409: Message})
 def create_link(request: HttpRequest, visit_id: int) -> Status[dict[str, object]]:
     """A single-use check-in link for the patient to answer this visit's instruments."""
     visit = _visit(request, visit_id, to_treat=True)
@@ -108,7 +110,7 @@ def create_link(request: HttpRequest, visit_id: int) -> Status[dict[str, object]
 
 
 @router.get("/visits/{visit_id}/assessments", response=list[AssessmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_assessments(request: HttpRequest, visit_id: int) -> QuerySet[Assessment]:
     """The assessments recorded at this visit."""
     visit = _visit(request, visit_id, to_treat=False)
@@ -125,7 +127,7 @@ def create_assessments(
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_all_assessments(request: HttpRequest) -> QuerySet[Assessment]:
     """Every assessment the caller may see, newest first."""
     return scoped(caller(request), Assessment.objects.all()).order_by("-pk")

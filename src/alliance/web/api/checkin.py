@@ -10,7 +10,7 @@ from alliance import instruments
 from alliance.instruments.wording import display_items
 from alliance.web import actions
 from alliance.web.actions.checkin import instruments_for
-from alliance.web.api.schemas import AnswersIn, AssessmentOut, CheckinOut, Message
+from alliance.web.api.schemas import AnswersIn, AssessmentOut, CheckinOut, Message, Rejected
 from alliance.web.models import Assessment
 
 router = Router(tags=["check-in"], auth=None)
@@ -40,7 +40,7 @@ def read_checkin(request: HttpRequest, token: str) -> dict[str, object]:
 
 
 @router.post(
-    "/{token}", response={201: list[AssessmentOut], 404: Message, 409: Message, 422: Message}
+    "/{token}", response={201: list[AssessmentOut], 404: Message, 409: Message, 422: Rejected}
 )
 def submit_checkin(request: HttpRequest, token: str, body: AnswersIn) -> Status[list[Assessment]]:
     """Submit the answers; a retry of the same submission returns the same assessments."""

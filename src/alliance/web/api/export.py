@@ -9,9 +9,11 @@ from alliance.web import actions
 from alliance.web.api.auth import caller
 
 router = Router(tags=["export"])
+CSV = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
+"""How the schema describes an answer that is a CSV file."""
 
 
-@router.get("/cohort.csv", response={200: str})
+@router.get("/cohort.csv", response={200: None}, openapi_extra=CSV)
 def export_cohort_csv(request: HttpRequest) -> HttpResponse:
     """One row per patient pseudonym, episode, visit, instrument and scale."""
     table = actions.export_cohort(caller(request))

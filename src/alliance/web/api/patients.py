@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from alliance.web import actions
 from alliance.web.api.auth import caller
+from alliance.web.api.pagination import Pages
 from alliance.web.api.schemas import IdentityOut, PatientIn, PatientOut, ShareIn, ShareOut
 from alliance.web.models import Identity, Patient, Share, User
 from alliance.web.scope import get_patient, visible_patients
@@ -17,7 +18,7 @@ router = Router(tags=["patients"])
 
 
 @router.get("", response=list[PatientOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_patients(request: HttpRequest) -> QuerySet[Patient]:
     """The patients the caller may see, oldest first."""
     return visible_patients(caller(request)).order_by("pk")

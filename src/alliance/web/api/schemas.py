@@ -178,3 +178,17 @@ class TokenOut(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class Problem(Schema):
+    instrument: str
+    item: str
+    value: str
+    reason: str
+
+
+class Rejected(Schema):
+    """A 422: the request's validation errors, or rejected answers with their problems."""
+
+    detail: str | list[dict[str, Any]]
+    problems: list[Problem] = Field(default_factory=list)
