@@ -65,4 +65,7 @@ def alert_text(alert: Alert) -> AlertText:
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else number_format(round(value, 2))
+    if value is None:
+        return ""
+    rounded = round(value, 2)
+    return number_format(int(rounded) if rounded.is_integer() else rounded)
