@@ -39,8 +39,8 @@ def _names(html: str, names: list[str]) -> list[str]:
 
 
 def test_it_puts_open_alerts_first_then_overdue_measures(world: World) -> None:
-    quiet = _patient(world.owner, "Quiet Person", past_visits=0)
-    late = _patient(world.owner, "Late Person", past_visits=2)
+    _patient(world.owner, "Quiet Person", past_visits=0)
+    _patient(world.owner, "Late Person", past_visits=2)
     alerted = _patient(world.owner, "Alerted Person", past_visits=0)
     actions.raise_alert(alerted.episodes.get(), kind="rupture", detail="bond fell")
     html = signed_in(world.owner).get("/caseload/").content.decode()
@@ -48,7 +48,6 @@ def test_it_puts_open_alerts_first_then_overdue_measures(world: World) -> None:
     # Ada's only visit (2026-01-05) has passed unanswered: one overdue, Late Person has two
     assert _names(html, names) == ["Alerted Person", "Late Person", "Ada Example", "Quiet Person"]
     assert "2 visits without measures" in html
-    assert quiet.pk
 
 
 def test_it_searches_by_name_or_code_and_filters_by_region_and_status(world: World) -> None:

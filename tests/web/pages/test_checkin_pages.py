@@ -112,7 +112,7 @@ def test_it_speaks_french_with_french_dates_and_numbers(world: World) -> None:
     assert '<html lang="fr">' in page
     assert "Comment ça se passe ?" in page
     assert "5 janvier 2026" in page  # the visit's date, 2026-01-05
-    assert "Mon thérapeute et moi sommes d’accord sur ce que je veux atteindre." in page
+    assert "Mon thérapeute et moi sommes d\u2019accord sur ce que je veux atteindre." in page
     assert "0 = pas du tout" in page
     assert "Envoyer mes réponses" in page
     wrong = Client().post(path, {}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
