@@ -15,6 +15,8 @@ from alliance.stats.mediation import mediation
 from alliance.stats.mediation_result import Effect, MediationResult
 from alliance.stats.meta import egger_test, meta_analysis
 from alliance.stats.meta_result import EggerTest, MetaResult
+from alliance.stats.moderated_mediation import moderated_mediation
+from alliance.stats.moderated_mediation_result import ModeratedMediationResult
 from alliance.stats.moderation import moderation
 from alliance.stats.moderation_result import ModerationResult
 from alliance.stats.regression import RegressionResult, regression
@@ -30,6 +32,7 @@ __all__ = [
     "IntraclassResult",
     "MediationResult",
     "MetaResult",
+    "ModeratedMediationResult",
     "ModerationResult",
     "RegressionResult",
     "ScaleReliability",
@@ -41,6 +44,7 @@ __all__ = [
     "intraclass_correlation",
     "mediation",
     "meta_analysis",
+    "moderated_mediation",
     "moderation",
     "regression",
     "scale_reliability",
