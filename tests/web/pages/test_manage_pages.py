@@ -1,0 +1,98 @@
+"""The admin's pages: staff and roles, shares, protocols, licensed wording and the audit log,
+each change made through its audited action and only within the admin's own clinic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from alliance.web.models import AuditEvent, Protocol, Share, User
+from tests.web.conftest import World
+from tests.web.pages.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_adds_staff_changes_a_role_and_suspends_an_account(world: World) -> None:
+    admin = signed_in(world.admin)
+    admin.post(
+        "/manage/staff/",
+        {
+            "form": "new",
+            "username": "newcomer",
+            "role": "therapist",
+            "password": "a long enough pw",
+        },
+    )
+    newcomer = User.objects.get(username="newcomer")
+    assert (newcomer.role, newcomer.clinic) == ("therapist", world.clinic)
+    admin.post("/manage/staff/", {"form": "role", "user": newcomer.pk, "role": "researcher"})
+    newcomer.refresh_from_db()
+    assert (newcomer.role, newcomer.is_active) == ("researcher", False)
+    assert AuditEvent.objects.filter(action="user_changed", actor=world.admin).count() == 1
+    other = signed_in(world.other_admin)
+    response = other.post(
+        "/manage/staff/", {"form": "role", "user": newcomer.pk, "role": "admin", "active": "on"}
+    )
+    assert response.status_code == 404
+
+
+def test_it_keeps_an_admin_from_locking_themselves_out(world: World) -> None:
+    response = signed_in(world.admin).post(
+        "/manage/staff/", {"form": "role", "user": world.admin.pk, "role": "therapist"}
+    )
+    assert response.status_code == 400
+    world.admin.refresh_from_db()
+    assert world.admin.role == "admin"
+
+
+def test_it_lists_shares_by_code_and_withdraws_one(world: World) -> None:
+    admin = signed_in(world.admin)
+    page = admin.get("/manage/shares/").content.decode()
+    assert world.patient.code in page
+    assert "Ada" not in page
+    share = Share.objects.get()
+    admin.post("/manage/shares/", {"share": share.pk})
+    assert not Share.objects.exists()
+    assert signed_in(world.colleague).get(f"/patients/{world.patient.pk}/").status_code == 404
+
+
+def test_it_creates_a_protocol_and_refuses_an_unknown_instrument(world: World) -> None:
+    admin = signed_in(world.admin)
+    admin.post("/manage/protocols/", {"name": "Neck", "schedule": "checkin\nndi: 1, 4, 8"})
+    protocol = Protocol.objects.get(name="Neck")
+    assert protocol.schedule == [
+        {"instrument": "checkin", "visits": []},
+        {"instrument": "ndi", "visits": [1, 4, 8]},
+    ]
+    bad = admin.post("/manage/protocols/", {"name": "Bad", "schedule": "no_such_thing"})
+    assert bad.status_code == 400
+    assert "no_such_thing is not a known instrument" in bad.content.decode()
+
+
+def test_it_installs_licensed_wording_from_a_csv(world: World, data_dir: Path) -> None:
+    rows = "item,text\n" + "".join(f"q{n},Licensed text {n}\n" for n in range(1, 11))
+    upload = SimpleUploadedFile("ndi.csv", rows.encode(), content_type="text/csv")
+    admin = signed_in(world.admin)
+    response = admin.post("/manage/wording/", {"instrument": "ndi", "file": upload})
+    assert response.status_code == 302
+    installed = json.loads((data_dir / "wording" / "ndi.json").read_text(encoding="utf-8"))
+    assert installed["texts"]["q10"] == "Licensed text 10"
+    assert "installed" in admin.get("/manage/wording/").content.decode()
+    short = SimpleUploadedFile("ndi.csv", b"item,text\nq1,Only one\n", content_type="text/csv")
+    refused = admin.post("/manage/wording/", {"instrument": "ndi", "file": short})
+    assert refused.status_code == 400
+    assert "no text for items" in refused.content.decode()
+
+
+def test_it_shows_the_clinics_own_audit_log(world: World) -> None:
+    signed_in(world.owner).get(f"/patients/{world.patient.pk}/")
+    page = signed_in(world.admin).get("/manage/audit/", {"action": "identity_read"})
+    html = page.content.decode()
+    assert html.count("<td>identity_read</td>") == 1
+    assert "<td>owner</td>" in html
+    other = signed_in(world.other_admin).get("/manage/audit/", {"action": "identity_read"})
+    assert "<td>identity_read</td>" not in other.content.decode()
