@@ -561,6 +561,63 @@ def analyze_experiment(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="moderated-mediation")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", type=click.Choice(["7", "8", "14", "58", "59"]), required=True,
+              help="The PROCESS model number.")  # fmt: skip
+@click.option("--x", "x", required=True, help="The predictor column.")
+@click.option("--m", "m", multiple=True, required=True, help="A mediator column (repeatable).")
+@click.option("--w", "w", required=True, help="The moderator column.")
+@click.option("--y", "y", required=True, help="The outcome column.")
+@click.option("--covariate", multiple=True, help="A covariate column (repeatable).")
+@click.option("--at", "at", type=float, multiple=True, help="A moderator value to probe.")
+@click.option("--boot", type=click.IntRange(min=100), default=5000, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Reproduce resamples.")
+@click.option("--ci", type=click.Choice(["percentile", "bca"]), default="percentile")
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_moderated_mediation(
+    file: Path,
+    model: str,
+    x: str,
+    m: tuple[str, ...],
+    w: str,
+    y: str,
+    covariate: tuple[str, ...],
+    at: tuple[float, ...],
+    boot: int,
+    seed: int | None,
+    ci: str,
+    as_json: bool,
+    report: Path | None,
+) -> None:
+    """Conditional indirect effects and the index of moderated mediation (PROCESS models)."""
+    from rich.progress import Progress
+
+    from alliance import stats
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("resamples", total=boot)
+        try:
+            result = stats.moderated_mediation(
+                _read_table(file),
+                x=x,
+                m=list(m),
+                w=w,
+                y=y,
+                model=int(model),  # type: ignore[arg-type]
+                covariates=list(covariate),
+                at=list(at) or None,
+                n_boot=boot,
+                seed=seed,
+                ci="bca" if ci == "bca" else "percentile",
+                progress=lambda done: progress.advance(task, done),
+            )
+        except stats.AnalysisError as error:
+            raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

@@ -242,3 +242,21 @@ def test_it_analyses_an_experiment_with_a_planned_contrast(tmp_path: Path) -> No
                           "--factor", "ifc", "--contrasts", "{oops")  # fmt: skip
     assert code == 1
     assert "--contrasts is not valid JSON" in output
+
+
+def test_it_runs_a_process_model_7_with_its_index(tmp_path: Path) -> None:
+    from tests.stats.test_moderated_mediation import training_clinic
+
+    source, report = tmp_path / "clinic.csv", tmp_path / "mm.html"
+    training_clinic().to_csv(source, index=False)
+    code, stdout, _ = run(
+        "analyze", "moderated-mediation", str(source), "--model", "7", "--x", "training",
+        "--m", "alliance", "--w", "experience", "--y", "function", "--boot", "300",
+        "--seed", "2", "--json", "--report", str(report),
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    assert payload["process_model"] == 7
+    assert len(payload["conditional_indirect"]) == 3
+    assert set(payload["index"][0]) == {"mediator", "estimate", "se", "ci_low", "ci_high"}
+    assert "index of moderated mediation" in report.read_text()

@@ -10,8 +10,9 @@ from alliance.stats import AnalysisError, moderated_mediation
 from alliance.stats.resample import deviations
 
 
-@pytest.fixture(scope="module")
-def clinic() -> pd.DataFrame:
+def training_clinic() -> pd.DataFrame:
+    """Alliance training raises the alliance more for experienced therapists (first stage),
+    and the alliance helps function more with experience (second stage)."""
     rng = np.random.default_rng(8)
     n = 300
     frame = pd.DataFrame({"training": rng.integers(0, 2, n), "experience": rng.normal(size=n),
@@ -22,6 +23,11 @@ def clinic() -> pd.DataFrame:
         + 0.1 * frame["age"] + rng.normal(size=n)
     )  # fmt: skip
     return frame
+
+
+@pytest.fixture(scope="module")
+def clinic() -> pd.DataFrame:
+    return training_clinic()
 
 
 def fit(frame: pd.DataFrame, formula: str) -> pd.Series:

@@ -89,6 +89,14 @@ READING: dict[str, str] = {
         "compares two groups in standard deviations (about 0.2 small, 0.5 medium, 0.8 large). "
         "With covariates (ANCOVA), group means are adjusted to the same baseline."
     ),
+    "moderated_mediation": (
+        "Moderated mediation asks whether an indirect effect (X to the mediator to the "
+        "outcome) is stronger for some patients than for others, depending on the moderator "
+        "W. The conditional indirect effects give its size at chosen values of W; the index "
+        "of moderated mediation is how much it changes per unit of W, and an interval that "
+        "excludes zero is evidence that it depends on W. The figure draws the indirect effect "
+        "across the observed range of W with its bootstrap interval."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "
