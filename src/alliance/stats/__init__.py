@@ -19,6 +19,7 @@ from alliance.stats.moderated_mediation import moderated_mediation
 from alliance.stats.moderated_mediation_result import ModeratedMediationResult
 from alliance.stats.moderation import moderation
 from alliance.stats.moderation_result import ModerationResult
+from alliance.stats.path_model import PathModelResult, path_model
 from alliance.stats.regression import RegressionResult, regression
 from alliance.stats.reliability import ScaleReliability, scale_reliability
 
@@ -34,6 +35,7 @@ __all__ = [
     "MetaResult",
     "ModeratedMediationResult",
     "ModerationResult",
+    "PathModelResult",
     "RegressionResult",
     "ScaleReliability",
     "clinical_change",
@@ -46,6 +48,7 @@ __all__ = [
     "meta_analysis",
     "moderated_mediation",
     "moderation",
+    "path_model",
     "regression",
     "scale_reliability",
 ]
