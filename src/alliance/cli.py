@@ -618,6 +618,23 @@ def analyze_moderated_mediation(
     _emit(result, as_json, report)
 
 
+@analyze_group.command(name="path")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", "description", required=True,
+              help='lavaan-like syntax; ";" separates lines, e.g. "alliance ~ mi; pain ~ alliance".')  # fmt: skip
+@_JSON_OPTION
+@_REPORT_OPTION
+def analyze_path(file: Path, description: str, as_json: bool, report: Path | None) -> None:
+    """A path or structural equation model (semopy): estimates and fit indices."""
+    from alliance import stats
+
+    try:
+        result = stats.path_model(_read_table(file), description.replace(";", "\n"))
+    except stats.AnalysisError as error:
+        raise click.ClickException(str(error)) from error
+    _emit(result, as_json, report)
+
+
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""

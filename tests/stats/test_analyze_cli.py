@@ -260,3 +260,17 @@ def test_it_runs_a_process_model_7_with_its_index(tmp_path: Path) -> None:
     assert len(payload["conditional_indirect"]) == 3
     assert set(payload["index"][0]) == {"mediator", "estimate", "se", "ci_low", "ci_high"}
     assert "index of moderated mediation" in report.read_text()
+
+
+def test_it_fits_a_path_model_written_on_one_line(tmp_path: Path) -> None:
+    from tests.stats.test_moderated_mediation import training_clinic
+
+    source = tmp_path / "clinic.csv"
+    training_clinic().to_csv(source, index=False)
+    code, stdout, _ = run("analyze", "path", str(source), "--model",
+                          "alliance ~ training; function ~ alliance", "--json")  # fmt: skip
+    assert code == 0
+    payload = json.loads(stdout)
+    assert {"chi2", "df", "cfi", "rmsea"} <= set(payload["fit"])
+    paths = [(row["lval"], row["rval"]) for row in payload["estimates"] if row["op"] == "~"]
+    assert paths == [("alliance", "training"), ("function", "alliance")]

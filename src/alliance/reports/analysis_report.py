@@ -97,6 +97,13 @@ READING: dict[str, str] = {
         "excludes zero is evidence that it depends on W. The figure draws the indirect effect "
         "across the observed range of W with its bootstrap interval."
     ),
+    "path_model": (
+        "A path model tests a whole set of relations at once, such as a chain from treatment "
+        "through the alliance and expectations to pain and function. Each arrow has a "
+        "coefficient (standardised ones are comparable across variables). The fit indices "
+        "say whether the paths left out are consistent with the data: a non-significant "
+        "chi-square, CFI and TLI near 1 and RMSEA below about 0.06 suggest good fit."
+    ),
     "meta": (
         "A meta-analysis pools the studies' effects, giving more weight to more precise "
         "studies. The confidence interval says where the average effect probably lies; the "
