@@ -620,8 +620,10 @@ def analyze_moderated_mediation(
 
 @analyze_group.command(name="path")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--model", "description", required=True,
-              help='lavaan-like syntax; ";" separates lines, e.g. "alliance ~ mi; pain ~ alliance".')  # fmt: skip
+@click.option(
+    "--model", "description", required=True,
+    help='lavaan-like syntax; ";" separates lines ("alliance ~ mi; pain ~ alliance").',
+)  # fmt: skip
 @_JSON_OPTION
 @_REPORT_OPTION
 def analyze_path(file: Path, description: str, as_json: bool, report: Path | None) -> None:
