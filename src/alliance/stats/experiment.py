@@ -53,7 +53,7 @@ def experiment(
     >>> frame["change"] = np.where(frame["arm"] == "enhanced", -3.0, -1.8) + rng.normal(size=80)
     >>> result = experiment(frame, y="change", factors="arm")
     >>> round(float(result.anova.set_index("term").loc["arm", "partial_eta2"]), 3)
-    0.266
+    0.293
     """
     grouping = names(factors, "factors")
     extra = names(covariates, "covariates")

@@ -155,7 +155,7 @@ def growth(
     >>> pain = 6 + rng.normal(size=patients)[pid] + slope[pid] * t + rng.normal(size=t.size)
     >>> frame = pd.DataFrame({"pain": pain, "visit": t, "patient": pid})
     >>> result = growth(frame, y="pain", time="visit", group="patient")
-    >>> round(result.fixed.loc["visit", "estimate"], 2)
+    >>> round(float(result.fixed.loc["visit", "estimate"]), 2)
     -0.4
     """
     extra = names(covariates, "covariates")

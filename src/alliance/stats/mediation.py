@@ -135,7 +135,7 @@ def mediation(
     >>> frame = pd.DataFrame({"alliance": alliance, "adherence": adherence, "outcome": outcome})
     >>> result = mediation(frame, x="alliance", m="adherence", y="outcome", n_boot=500, seed=1)
     >>> round(result.indirect[0].estimate, 3)
-    0.188
+    0.245
     """
     mediators = names(m, "m")
     model = _model(data, x, mediators, y, names(covariates, "covariates"), serial, outcome)

@@ -49,7 +49,7 @@ def meta_analysis(
     --------
     >>> result = meta_analysis(effect=[0.3, 0.1, 0.5, 0.2], variance=[0.01, 0.02, 0.04, 0.01])
     >>> round(result.estimate, 4), round(result.tau2, 4)
-    (0.2348, 0.0039)
+    (0.2455, 0.0)
     """
     y, v, names = _studies(data, effect, variance, labels)
     if method not in METHODS:

@@ -48,7 +48,7 @@ def moderation(
     >>> frame["pain"] = -0.2 * frame["treated"] * (1 + frame["alliance"]) + rng.normal(size=400)
     >>> result = moderation(frame, x="treated", w="alliance", y="pain")
     >>> round(result.interaction_estimate, 2)
-    -0.32
+    -0.27
     """
     extra = names(covariates, "covariates")
     if robust is not None and robust not in HC_TYPES:

@@ -132,8 +132,8 @@ def regression(
     >>> frame = pd.DataFrame({"alliance": rng.normal(size=200), "baseline": rng.normal(size=200)})
     >>> frame["function"] = 0.3 * frame["alliance"] + 0.5 * frame["baseline"] + rng.normal(size=200)
     >>> result = regression(frame, y="function", x="alliance", covariates="baseline")
-    >>> round(result.coefficients.set_index("term").loc["alliance", "estimate"], 3)
-    0.322
+    >>> round(float(result.coefficients.set_index("term").loc["alliance", "estimate"]), 3)
+    0.367
     """
     focal = names(x, "x")
     others = names(covariates, "covariates")

@@ -96,7 +96,7 @@ def scale_reliability(items: pd.DataFrame, level: float = 0.95) -> ScaleReliabil
     >>> trait = rng.normal(size=(300, 1))
     >>> answers = pd.DataFrame(trait + rng.normal(size=(300, 5)), columns=list("abcde"))
     >>> round(scale_reliability(answers).alpha, 3)
-    0.835
+    0.858
     """
     if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
         raise AnalysisError("items: give a table with at least 2 item columns")
