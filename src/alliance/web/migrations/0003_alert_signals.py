@@ -4,60 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0002_audit_append_only'),
+        ("clinic", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='instrument',
+            model_name="alert",
+            name="instrument",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='resolved_at',
+            model_name="alert",
+            name="resolved_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='rule',
+            model_name="alert",
+            name="rule",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='scale',
+            model_name="alert",
+            name="scale",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='suggestion',
+            model_name="alert",
+            name="suggestion",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='threshold',
+            model_name="alert",
+            name="threshold",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='updated_at',
+            model_name="alert",
+            name="updated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='value',
+            model_name="alert",
+            name="value",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='visit_number',
+            model_name="alert",
+            name="visit_number",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='clinic',
-            name='signal_parameters',
-            field=models.JSONField(blank=True, default=dict, help_text='Overrides of alliance.signals.SignalParameters.'),
+            model_name="clinic",
+            name="signal_parameters",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Overrides of alliance.signals.SignalParameters.",
+            ),
         ),
     ]
