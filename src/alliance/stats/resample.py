@@ -42,9 +42,15 @@ def entropy(seed: int | None) -> int:
     return seed
 
 
-def deviations(n: int, first: int, count: int, seed: int) -> NDArray[np.float32]:
-    """Resampling counts minus one (count x n) for replicates first .. first + count - 1."""
-    out = np.empty((count, n), dtype=np.float32)
+def deviations(
+    n: int, first: int, count: int, seed: int, out: NDArray[np.float32] | None = None
+) -> NDArray[np.float32]:
+    """Resampling counts minus one (count x n) for replicates first .. first + count - 1.
+
+    ``out`` (count x n) is filled instead of a new array, so chunks can reuse one buffer.
+    """
+    if out is None:
+        out = np.empty((count, n), dtype=np.float32)
     starts = np.arange(0, n, SEGMENT)
     sizes = np.minimum(SEGMENT, n - starts)
     shares = sizes / n
@@ -89,6 +95,8 @@ def _uniform_rows(bits: np.random.BitGenerator, size: int, draws: int) -> NDArra
     low, high = (halves[0::2], halves[1::2]) if LITTLE_ENDIAN else (halves[1::2], halves[0::2])
     rows = high.astype(np.intp)
     threshold = (1 << 32) % size
+    if draws == 0 or int(low.min()) >= threshold:  # the usual case: nothing to draw again
+        return rows
     for i in np.flatnonzero(low < threshold):
         while True:
             redrawn = (int(bits.random_raw()) & 0xFFFFFFFF) * size
@@ -108,11 +116,12 @@ def bootstrap(
     """Apply ``statistic`` to every replicate's counts minus one; rows are replicates."""
     if n_boot < 1:
         raise ValueError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
-    per_chunk = max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK)
+    per_chunk = min(max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK), n_boot)
+    buffer = np.empty((per_chunk, n), dtype=np.float32)
     results = []
     for start in range(0, n_boot, per_chunk):
         count = min(per_chunk, n_boot - start)
-        results.append(statistic(deviations(n, start, count, seed)))
+        results.append(statistic(deviations(n, start, count, seed, buffer[:count])))
         if progress is not None:
             progress(count)
     return np.concatenate(results, axis=0)
