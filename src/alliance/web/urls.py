@@ -30,6 +30,7 @@ urlpatterns = [
     path("patients/new/", care.new_patient, name="patient_new"),
     path("patients/<int:patient_id>/", patient.patient_page, name="patient"),
     path("patients/<int:patient_id>/episodes/new/", care.new_episode, name="episode_new"),
+    path("patients/<int:patient_id>/shares/", care.share, name="patient_share"),
     path("episodes/<int:episode_id>/visits/new/", care.new_visit, name="visit_new"),
     path("visits/<int:visit_id>/link/", care.new_link, name="link_new"),
     path("visits/<int:visit_id>/paper/", care.paper_form, name="paper_form"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.web import actions
 from alliance.web.actions.checkin import instruments_for
-from alliance.web.models import Alert, Episode, Protocol, Role, Visit
+from alliance.web.models import Alert, Episode, Protocol, Role, User, Visit
 from alliance.web.scope import get_patient, get_scoped
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.care_forms import AcknowledgeForm, EpisodeForm, PatientForm, VisitForm
@@ -127,6 +127,25 @@ def paper_form(request: HttpRequest, visit_id: int) -> HttpResponse:
         "section": "caseload",
     }
     return render(request, "alliance/staff/paper_form.html", context, status=status)
+
+
+@require_role(Role.THERAPIST)
+@require_POST
+def share(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Share a patient with a therapist colleague (only the treating therapist can)."""
+    user = staff(request)
+    patient = get_patient(user, patient_id, to_treat=True)
+    colleague = User.objects.filter(
+        pk=request.POST.get("colleague") or 0, clinic_id=patient.clinic_id, role=Role.THERAPIST
+    ).first()
+    if colleague is None:
+        raise Http404
+    try:
+        actions.share_patient(user, patient, colleague)
+        messages.success(request, _("Shared with %(name)s.") % {"name": colleague.username})
+    except actions.NotAllowedError as error:
+        messages.error(request, str(error))
+    return redirect("patient", patient.pk)
 
 
 @require_role(Role.THERAPIST)

@@ -14,7 +14,17 @@ from django.utils import timezone
 
 from alliance import instruments
 from alliance.web import actions
-from alliance.web.models import Alert, Assessment, Episode, Protocol, Role, Visit
+from alliance.web.models import (
+    Alert,
+    Assessment,
+    Episode,
+    Patient,
+    Protocol,
+    Role,
+    Share,
+    User,
+    Visit,
+)
 from alliance.web.scope import get_patient
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.alert_text import alert_text
@@ -58,9 +68,23 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         "open_alerts": [alert_text(a) for a in alerts if not (a.acknowledged_at or a.resolved_at)],
         "closed_alerts": [alert_text(a) for a in alerts if a.acknowledged_at or a.resolved_at],
         "protocols": Protocol.objects.filter(clinic_id=patient.clinic_id).order_by("name"),
+        "colleagues": _colleagues(patient, user),
         "today": timezone.localdate(),
     }
     return render(request, "alliance/staff/patient.html", context)
+
+
+def _colleagues(patient: Patient, user: User) -> list[User]:
+    """The therapists the treating therapist may share the patient with (none for others)."""
+    if patient.therapist_id != user.pk:
+        return []
+    already = Share.objects.filter(patient=patient).values("therapist")
+    return list(
+        User.objects.filter(clinic_id=patient.clinic_id, role=Role.THERAPIST, is_active=True)
+        .exclude(pk=user.pk)
+        .exclude(pk__in=already)
+        .order_by("username")
+    )
 
 
 def _visit_rows(visits: list[Visit], assessments: list[Assessment]) -> list[dict[str, Any]]:
