@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special, stats
 
 from alliance.stats._data import AnalysisError
 
@@ -136,36 +136,42 @@ def leave_one_out(design: Array, fit: LinearFit) -> Array:
 
 
 def _expit(eta: Array) -> Array:
-    return 1.0 / (1.0 + np.exp(-eta))
+    return np.asarray(special.expit(eta), dtype=np.float64)
 
 
 def logit_batch(design: Array, outcome: Array, weights: Array, start: Array) -> Array:
     """Weighted logistic fits for many weight vectors at once (b x k), by batched Newton steps.
 
     ``weights`` is b x n (bootstrap counts); each fit starts from ``start``, the unweighted
-    estimate. A fit that does not converge (a separated resample) comes back as NaN.
+    estimate, and stops being updated once its step is negligible. A fit that does not
+    converge (a separated resample) comes back as NaN.
     """
     rows, cols = np.triu_indices(design.shape[1])
     products = design[:, rows] * design[:, cols]
     coef = np.repeat(start[None, :], weights.shape[0], axis=0)
-    converged = np.zeros(weights.shape[0], dtype=bool)
+    active = np.arange(weights.shape[0])
     for _ in range(30):
-        probability = _expit(coef @ design.T)
-        packed = (weights * probability * (1 - probability)) @ products
-        information = np.empty((weights.shape[0], design.shape[1], design.shape[1]))
+        every = len(active) == len(coef)
+        chosen = weights if every else weights[active]
+        probability = _expit((coef if every else coef[active]) @ design.T)
+        packed = (chosen * probability * (1 - probability)) @ products
+        information = np.empty((len(active), design.shape[1], design.shape[1]))
         information[:, rows, cols] = packed
         information[:, cols, rows] = packed
-        gradient = (weights * (outcome[None, :] - probability)) @ design
+        gradient = (chosen * (outcome[None, :] - probability)) @ design
         try:
             step = np.linalg.solve(information, gradient[..., None])[..., 0]
         except np.linalg.LinAlgError:
             step = np.stack([_safe_solve(a, g) for a, g in zip(information, gradient, strict=True)])
-        coef = coef + np.nan_to_num(step, nan=0.0)
-        converged = np.max(np.abs(step), axis=1) < 1e-9 * (1 + np.max(np.abs(coef), axis=1))
-        if converged.all():
+        coef[active] += np.nan_to_num(step, nan=0.0)
+        # Newton converges quadratically: after a step below 1e-5 the error is near 1e-10
+        moving = np.max(np.abs(step), axis=1) >= 1e-5 * (1 + np.max(np.abs(coef[active]), axis=1))
+        active = active[moving | np.isnan(step).any(axis=1)]
+        if len(active) == 0:
             break
+    coef[active] = np.nan
     separated = np.max(np.abs(coef @ design.T), axis=1) > 30
-    coef[~converged | separated] = np.nan
+    coef[separated] = np.nan
     return coef
 
 
