@@ -209,7 +209,10 @@ def synth(patients: int, seed: int, enhanced_arm: bool, output: Path, file_forma
 
 @main.group(name="analyze")
 def analyze_group() -> None:
-    """Analyses of alliance data: alliance as mediator, pooled effects across studies, ..."""
+    """Analyse a CSV or Parquet table: KIND FILE [options] [--json] [--report OUT.html].
+
+    With --json the output is one JSON object; --report writes a self-contained HTML report.
+    """
 
 
 def _read_table(file: Path) -> pd.DataFrame:
