@@ -294,3 +294,8 @@ def test_it_summarises_tabulates_and_plots(clinic: pd.DataFrame) -> None:
     figure = result.plot()
     assert isinstance(figure, Figure)
     assert len(figure.axes[0].get_yticklabels()) == len(frame)
+
+
+def test_it_refuses_a_negative_seed(clinic: pd.DataFrame) -> None:
+    with pytest.raises(AnalysisError, match="seed must be a non-negative integer, got -1"):
+        mediation(clinic, x="alliance", m="adherence", y="outcome", n_boot=200, seed=-1)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from alliance.stats._data import AnalysisError
+
 BLOCK = 16
 """Replicates per random stream."""
 
@@ -38,7 +40,7 @@ def entropy(seed: int | None) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+        raise AnalysisError(f"seed must be a non-negative integer, got {seed}")
     return seed
 
 
@@ -115,7 +117,7 @@ def bootstrap(
 ) -> NDArray[np.float64]:
     """Apply ``statistic`` to every replicate's counts minus one; rows are replicates."""
     if n_boot < 1:
-        raise ValueError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
+        raise AnalysisError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
     per_chunk = min(max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK), n_boot)
     buffer = np.empty((per_chunk, n), dtype=np.float32)
     results = []
