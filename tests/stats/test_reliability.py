@@ -156,3 +156,10 @@ def test_reports_of_reliability_name_the_items(answers: pd.DataFrame) -> None:
     result = scale_reliability(answers)
     assert "Cronbach's alpha" in result.summary()
     assert [t.get_text() for t in result.plot().axes[0].get_yticklabels()] == list(answers.columns)
+
+
+def test_it_refuses_two_ratings_of_one_target_by_one_rater() -> None:
+    table = long_table(SHROUT_FLEISS)
+    table = pd.concat([table, table.iloc[[5]]])
+    with pytest.raises(AnalysisError, match="target 1 has more than one rating from rater 1"):
+        intraclass_correlation(table, targets="patient", raters="rater", ratings="score")

@@ -95,9 +95,11 @@ def intraclass_correlation(
     values = pd.to_numeric(data[ratings], errors="coerce")
     if (values.isna() & data[ratings].notna()).any():
         raise AnalysisError(f"ratings column {ratings!r} is not numeric")
-    wide = data.assign(**{ratings: values}).pivot_table(
-        index=targets, columns=raters, values=ratings, aggfunc="mean"
-    )
+    repeated = data.duplicated(subset=[targets, raters])
+    if repeated.any():
+        target, rater = data.loc[repeated, [targets, raters]].iloc[0].tolist()
+        raise AnalysisError(f"target {target} has more than one rating from rater {rater}")
+    wide = data.assign(**{ratings: values}).pivot(index=targets, columns=raters, values=ratings)
     complete = wide.dropna()
     matrix = complete.to_numpy(dtype=np.float64)
     n, k = matrix.shape
