@@ -228,8 +228,8 @@ def _fit(frame: pd.DataFrame, outcome: str, predictors: tuple[str, ...]) -> Line
 
 
 def _statistic(frame: pd.DataFrame, spec: _Spec, values: Array) -> resample.Statistic:
-    names_ = list(dict.fromkeys(n for o, p in spec.equations() for n in (o, *p)))
-    design = Design.of(names_, np.column_stack([column(frame, n) for n in names_]))
+    used = list(dict.fromkeys(name for o, p in spec.equations() for name in (o, *p)))
+    design = Design.of(used, np.column_stack([column(frame, name) for name in used]))
 
     def statistic(deviations: NDArray[np.float32]) -> Array:
         moments = design.resampled(deviations)
