@@ -61,3 +61,15 @@ def test_rows_stay_uniform_when_many_words_are_rejected() -> None:
     assert rows.max() < size
     observed = np.bincount(rows * 10 // size, minlength=10)
     assert stats.chisquare(observed).pvalue > 1e-3
+
+
+def test_worker_processes_give_the_same_replicates_in_the_same_order() -> None:
+    seen: list[int] = []
+
+    def first_two(deviation: np.ndarray) -> np.ndarray:
+        return deviation[:, :2].astype(float)
+
+    alone = bootstrap(300, 40_000, 5, first_two)
+    together = bootstrap(300, 40_000, 5, first_two, seen.append, workers=2)
+    np.testing.assert_array_equal(alone, together)
+    assert sum(seen) == 40_000

@@ -109,6 +109,7 @@ def mediation(
     level: float = 0.95,
     outcome: Literal["auto", "linear", "logistic"] = "auto",
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> MediationResult:
     """Estimate how much of X's effect on Y runs through one or more mediators.
 
@@ -124,6 +125,7 @@ def mediation(
     ci : "percentile" or "bca" (bias-corrected and accelerated, jackknife acceleration).
     outcome : "logistic" models a 0/1 outcome on the log-odds scale; "auto" picks it when Y
         holds only 0 and 1.
+    workers : worker processes for the bootstrap (same results as one; worth it for large n).
 
     Examples
     --------
@@ -159,7 +161,7 @@ def mediation(
     estimate = model.effects([fit.coef[None, 1:] for fit in fits])[0]
     used_seed = resample.entropy(seed)
     statistic = _replicate_statistic(frame, model, fits)
-    draws = resample.bootstrap(len(frame), n_boot, used_seed, statistic, progress)
+    draws = resample.bootstrap(len(frame), n_boot, used_seed, statistic, progress, workers)
     if ci == "bca":
         jackknife = model.effects(
             [

@@ -116,12 +116,13 @@ def moderated_mediation(
     ci: Literal["percentile", "bca"] = "percentile",
     level: float = 0.95,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> ModeratedMediationResult:
     """Conditional indirect effects of X on Y through M at values of the moderator W.
 
     ``at`` gives the values of W to probe: by default the two values of a 0/1 moderator,
     otherwise the mean and one SD either side. Mediators act in parallel. The bootstrap,
-    seed and intervals work as in ``mediation``.
+    seed, intervals and ``workers`` work as in ``mediation``.
 
     Examples
     --------
@@ -159,7 +160,7 @@ def moderated_mediation(
     estimate = spec.effects([f.coef[None, 1:] for f in fits], values)[0]
     used_seed = resample.entropy(seed)
     statistic = _statistic(frame, spec, values)
-    draws = resample.bootstrap(len(frame), n_boot, used_seed, statistic, progress)
+    draws = resample.bootstrap(len(frame), n_boot, used_seed, statistic, progress, workers)
     if ci == "bca":
         jackknife = spec.effects(
             [

@@ -13,8 +13,11 @@ replicates were asked for.
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from numpy.typing import NDArray
@@ -114,19 +117,70 @@ def bootstrap(
     seed: int,
     statistic: Statistic,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> NDArray[np.float64]:
-    """Apply ``statistic`` to every replicate's counts minus one; rows are replicates."""
+    """Apply ``statistic`` to every replicate's counts minus one; rows are replicates.
+
+    With ``workers`` > 1 (and a platform that can fork), chunks run in that many worker
+    processes; the replicates, and so the results, are the same as with one.
+    """
     if n_boot < 1:
         raise AnalysisError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
+    if workers < 1:
+        raise AnalysisError(f"workers must be at least 1, got {workers}")
     per_chunk = min(max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK), n_boot)
+    starts = range(0, n_boot, per_chunk)
+    counts = [min(per_chunk, n_boot - start) for start in starts]
+    if workers > 1 and len(starts) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _in_processes(n, seed, statistic, starts, counts, progress, workers)
     buffer = np.empty((per_chunk, n), dtype=np.float32)
     results = []
-    for start in range(0, n_boot, per_chunk):
-        count = min(per_chunk, n_boot - start)
+    for start, count in zip(starts, counts, strict=True):
         results.append(statistic(deviations(n, start, count, seed, buffer[:count])))
         if progress is not None:
             progress(count)
     return np.concatenate(results, axis=0)
+
+
+_JOBS: dict[int, tuple[Statistic, int, int]] = {}
+"""Statistics being bootstrapped in worker processes, which inherit this table when forked."""
+
+
+def _in_processes(
+    n: int,
+    seed: int,
+    statistic: Statistic,
+    starts: range,
+    counts: list[int],
+    progress: Callable[[int], None] | None,
+    workers: int,
+) -> NDArray[np.float64]:
+    token = next(_TOKENS)
+    _JOBS[token] = (statistic, n, seed)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(_chunk, token, start, count)
+                for start, count in zip(starts, counts, strict=True)
+            ]
+            results = []
+            for future, count in zip(futures, counts, strict=True):
+                results.append(future.result())
+                if progress is not None:
+                    progress(count)
+    finally:
+        del _JOBS[token]
+    return np.concatenate(results, axis=0)
+
+
+def _chunk(token: int, start: int, count: int) -> NDArray[np.float64]:
+    """One chunk of replicates, run in a worker process."""
+    statistic, n, seed = _JOBS[token]
+    return statistic(deviations(n, start, count, seed))
+
+
+_TOKENS = itertools.count()
 
 
 def _block_generator(seed: int, block: int) -> np.random.Generator:
