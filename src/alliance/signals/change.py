@@ -20,22 +20,35 @@ from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
+from alliance.signals.series import group_ends, group_numbers
 
 RECOVERED, IMPROVED, UNCHANGED, DETERIORATED = "recovered", "improved", "unchanged", "deteriorated"
 
 
 def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.DataFrame:
     """One row per series and scale with an SEM: first, latest, RCI, category, mcid_met."""
-    firsts = table.groupby(["series", "instrument", "scale"], sort=False)
-    summary = firsts.agg(
-        patient=("patient", "first"),
-        first_visit=("visit", "first"),
-        first=("score", "first"),
-        latest_visit=("visit", "last"),
-        latest=("score", "last"),
-    ).reset_index()
+    first, last = group_ends(group_numbers(table, ["series", "instrument", "scale"]))
+    start = table.take(first).reset_index(drop=True)
+    end = table.take(last).reset_index(drop=True)
+    summary = pd.DataFrame(
+        {
+            "series": start["series"],
+            "instrument": start["instrument"],
+            "scale": start["scale"],
+            "patient": start["patient"],
+            "first_visit": start["visit"],
+            "first": start["score"],
+            "latest_visit": end["visit"],
+            "latest": end["score"],
+        }
+    )
+    numbers = group_numbers(summary, ["instrument", "scale"])
+    heads = group_ends(numbers)[0]
+    names = zip(
+        summary["instrument"].to_numpy()[heads], summary["scale"].to_numpy()[heads], strict=True
+    )
     parts = []
-    for (instrument, scale_id), rows in summary.groupby(["instrument", "scale"], sort=False):
+    for number, (instrument, scale_id) in enumerate(names):
         scale = _scale(str(instrument), str(scale_id))
         if scale is None:
             continue
@@ -43,6 +56,7 @@ def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.Da
             sem = sem_of(scale)
         except InterpretationError:
             continue
+        rows = summary.take(np.flatnonzero(numbers == number))
         parts.append(_classify(rows, scale, sem, parameters.reliable_z))
     if not parts:
         return summary.iloc[:0].assign(rci=[], category=[], mcid_met=[])
@@ -51,7 +65,10 @@ def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.Da
 
 def deteriorations(changes: pd.DataFrame) -> list[Alert]:
     """An alert for every reliable worsening."""
-    worse = changes[changes["category"] == DETERIORATED]
+    worse_rows = np.flatnonzero(changes["category"].to_numpy() == DETERIORATED)
+    if not len(worse_rows):
+        return []
+    worse = changes.take(worse_rows)
     return [
         Alert(
             patient=str(row["patient"]),

@@ -11,7 +11,7 @@ from alliance.signals.influences import influence_flags
 from alliance.signals.parameters import SignalParameters
 from alliance.signals.recovery import ExpectedRecovery
 from alliance.signals.rupture import ruptures
-from alliance.signals.series import prepare
+from alliance.signals.series import by_scale, prepare
 
 
 def alerts(
@@ -29,10 +29,11 @@ def alerts(
     """
     parameters = parameters or SignalParameters()
     table = prepare(scores)
-    found = ruptures(table, parameters)
+    scales = by_scale(table)
+    found = ruptures(table, parameters, scales)
     found += deteriorations(reliable_changes(table, parameters))
-    found += influence_flags(table, parameters)
-    found += (recovery or ExpectedRecovery(parameters)).alerts(table, conditions)
+    found += influence_flags(table, parameters, scales)
+    found += (recovery or ExpectedRecovery(parameters)).alerts(table, conditions, scales)
     if dropout is not None and visits is not None:
         found += dropout.alerts(visit_features(table, visits))
     return sorted(found, key=lambda alert: (alert.series, alert.visit, alert.signal, alert.rule))

@@ -22,7 +22,7 @@ from alliance import instruments
 from alliance.instruments.definition import Direction
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
-from alliance.signals.series import by_scale
+from alliance.signals.series import Split, by_scale, group_ends, group_numbers
 
 OUTCOMES = (
     ("nprs", "total"),
@@ -65,10 +65,13 @@ class ExpectedRecovery:
             self.curves_[key] = self._fit_outcome(rows, key, conditions)
         return self
 
-    def status(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> pd.DataFrame:
-        """Green / amber / red for every outcome score after intake, with the bounds used."""
+    def status(
+        self, table: pd.DataFrame, conditions: pd.Series | None = None, scales: Split | None = None
+    ) -> pd.DataFrame:
+        """Green / amber / red for every outcome score after intake, with the bounds used
+        (``scales``: the table already split by ``by_scale``, if the caller has it)."""
         parts = []
-        scales = by_scale(table)
+        scales = by_scale(table) if scales is None else scales
         for key in self.outcomes:
             if key not in scales:
                 continue
@@ -86,10 +89,14 @@ class ExpectedRecovery:
             return pd.DataFrame(columns=columns)
         return pd.concat(parts, ignore_index=True)[columns]
 
-    def alerts(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> list[Alert]:
+    def alerts(
+        self, table: pd.DataFrame, conditions: pd.Series | None = None, scales: Split | None = None
+    ) -> list[Alert]:
         """An alert where an outcome has been red ``red_persistence`` administrations in a row."""
-        status = self.status(table, conditions)
-        red_run = (status["status"] == RED).to_numpy().copy()
+        status = self.status(table, conditions, scales)
+        red_run = (status["status"].to_numpy() == RED).copy()
+        if not red_run.any():
+            return []
         key = (status["series"] + "|" + status["instrument"] + "|" + status["scale"]).to_numpy()
         for k in range(1, self.parameters.red_persistence):
             earlier = np.zeros(len(red_run), dtype=bool)
@@ -148,9 +155,10 @@ class ExpectedRecovery:
 
 def _outcome_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """One outcome's rows with each series' intake score and visit."""
-    first = rows.groupby("series", sort=False)
+    numbers = group_numbers(rows, ["series"])
+    first = group_ends(numbers)[0][numbers]
     return rows.assign(
-        intake=first["score"].transform("first"), intake_visit=first["visit"].transform("first")
+        intake=rows["score"].to_numpy()[first], intake_visit=rows["visit"].to_numpy()[first]
     )
 
 

@@ -23,7 +23,7 @@ from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters, Watched
-from alliance.signals.series import by_scale
+from alliance.signals.series import Split, by_scale
 
 SIGNAL = "rupture"
 
@@ -41,10 +41,13 @@ def drop_threshold(watched: Watched, parameters: SignalParameters) -> float:
         return watched.drop
 
 
-def ruptures(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
-    """Every rupture alert in a prepared table (see ``series.prepare``)."""
+def ruptures(
+    table: pd.DataFrame, parameters: SignalParameters, scales: Split | None = None
+) -> list[Alert]:
+    """Every rupture alert in a prepared table (see ``series.prepare``); ``scales`` is the
+    table already split by ``by_scale``, if the caller has it."""
     found: list[Alert] = []
-    scales = by_scale(table)
+    scales = by_scale(table) if scales is None else scales
     for watched in parameters.watched:
         rows = scales.get((watched.instrument, watched.scale))
         if rows is not None:

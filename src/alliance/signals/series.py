@@ -7,6 +7,9 @@ episode (or the patient, without episode ids).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
 REQUIRED = ("visit", "instrument", "scale", "score")
@@ -38,9 +41,39 @@ def prepare(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def by_scale(table: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+Split = dict[tuple[str, str], pd.DataFrame]
+"""A prepared table split by (instrument, scale)."""
+
+
+def by_scale(table: pd.DataFrame) -> Split:
     """The prepared table split by (instrument, scale), in one pass."""
     return {
         (str(instrument), str(scale)): rows
         for (instrument, scale), rows in table.groupby(["instrument", "scale"], sort=False)
     }
+
+
+def group_numbers(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Each row's group over ``columns``, numbered in order of first appearance as
+    ``groupby(sort=False)`` numbers them; -1 where a key is missing (groupby drops the row)."""
+    combined = np.zeros(len(table), dtype=np.int64)
+    missing = np.zeros(len(table), dtype=bool)
+    for column in columns:
+        codes, uniques = pd.factorize(table[column])
+        missing |= codes < 0
+        combined = combined * (len(uniques) + 1) + codes
+    numbers = np.full(len(table), -1, dtype=np.int64)
+    numbers[~missing] = pd.factorize(combined[~missing])[0]
+    return numbers
+
+
+def group_ends(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of each group's first and last row, by group number (see
+    ``group_numbers``)."""
+    count = int(numbers.max()) + 1 if len(numbers) else 0
+    first = np.full(count, len(numbers), dtype=np.int64)
+    last = np.full(count, -1, dtype=np.int64)
+    kept = np.flatnonzero(numbers >= 0)
+    np.minimum.at(first, numbers[kept], kept)
+    np.maximum.at(last, numbers[kept], kept)
+    return first, last

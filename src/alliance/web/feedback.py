@@ -36,9 +36,11 @@ def refresh_alerts(episode: Episode) -> None:
     clinic = episode.patient.clinic
     parameters = clinic_parameters(clinic)
     recovery, dropout = clinic_models(clinic)
-    visits = pd.DataFrame(
-        list(episode.visits.values_list("number", "status")), columns=["visit", "status"]
-    ).assign(series=str(episode.pk))
+    visits = None
+    if dropout is not None:
+        visits = pd.DataFrame(
+            list(episode.visits.values_list("number", "status")), columns=["visit", "status"]
+        ).assign(series=str(episode.pk))
     conditions = pd.Series({str(episode.pk): episode.condition})
     found = signals.alerts(scores, parameters, recovery, dropout, visits, conditions)
     latest = int(scores["visit"].max())
