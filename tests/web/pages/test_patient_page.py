@@ -182,3 +182,26 @@ def test_it_lets_the_treating_therapist_share_a_patient(world: World) -> None:
     )
     assert other.status_code == 302
     assert AuditEvent.objects.filter(action="patient_shared").count() == 2  # conftest + owner
+
+
+def test_it_records_attendance_and_discharges_the_episode(world: World) -> None:
+    client = signed_in(world.owner)
+    client.post(f"/visits/{world.visit.pk}/attendance/", {"status": "missed"})
+    world.visit.refresh_from_db()
+    assert world.visit.status == "missed"
+    client.post(
+        f"/episodes/{world.episode.pk}/discharge/",
+        {"end_date": "2026-02-20", "reason": "goals met"},
+    )
+    world.episode.refresh_from_db()
+    assert (world.episode.end_date, world.episode.discharge_reason) == (
+        dt.date(2026, 2, 20),
+        "goals met",
+    )
+    page = client.get(f"/patients/{world.patient.pk}/").content.decode()
+    assert "Discharged on Feb. 20, 2026 (goals met)." in page
+    outsider = signed_in(world.outsider)
+    assert (
+        outsider.post(f"/visits/{world.visit.pk}/attendance/", {"status": "attended"}).status_code
+        == 404
+    )

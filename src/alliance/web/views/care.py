@@ -14,10 +14,16 @@ from django.views.decorators.http import require_POST
 
 from alliance.web import actions
 from alliance.web.actions.checkin import instruments_for
-from alliance.web.models import Alert, Episode, Protocol, Role, User, Visit
+from alliance.web.models import Alert, Episode, Protocol, Role, User, Visit, VisitStatus
 from alliance.web.scope import get_patient, get_scoped
 from alliance.web.views.access import require_role, staff
-from alliance.web.views.care_forms import AcknowledgeForm, EpisodeForm, PatientForm, VisitForm
+from alliance.web.views.care_forms import (
+    AcknowledgeForm,
+    DischargeForm,
+    EpisodeForm,
+    PatientForm,
+    VisitForm,
+)
 from alliance.web.views.questions import build_forms, problem_errors, read_answers
 
 VISIT_PATIENT = "episode__patient"
@@ -71,6 +77,38 @@ def new_visit(request: HttpRequest, episode_id: int) -> HttpResponse:
         try:
             actions.schedule_visit(user, episode, form.cleaned_data["date"])
             messages.success(request, _("Visit scheduled."))
+        except actions.ConflictError as error:
+            messages.error(request, str(error))
+    return redirect(f"{reverse('patient', args=[episode.patient_id])}?episode={episode.pk}")
+
+
+@require_role(Role.THERAPIST)
+@require_POST
+def attendance(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Mark a visit attended, missed or cancelled."""
+    visit = _visit(request, visit_id)
+    status = request.POST.get("status", "")
+    if status not in VisitStatus.values:
+        messages.error(request, _("Please choose how the visit went."))
+    else:
+        actions.record_attendance(staff(request), visit, VisitStatus(status))
+    url = reverse("patient", args=[visit.episode.patient_id])
+    return redirect(f"{url}?episode={visit.episode_id}")
+
+
+@require_role(Role.THERAPIST)
+@require_POST
+def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """Discharge an episode with its end date and reason."""
+    user = staff(request)
+    episode = get_scoped(user, Episode.objects.select_related("patient"), episode_id, to_treat=True)
+    form = DischargeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the discharge date and reason."))
+    else:
+        try:
+            actions.discharge_episode(user, episode, **form.cleaned_data)
+            messages.success(request, _("Episode discharged."))
         except actions.ConflictError as error:
             messages.error(request, str(error))
     return redirect(f"{reverse('patient', args=[episode.patient_id])}?episode={episode.pk}")

@@ -26,5 +26,10 @@ class VisitForm(forms.Form):
     date = forms.DateField()
 
 
+class DischargeForm(forms.Form):
+    end_date = forms.DateField()
+    reason = forms.CharField(max_length=100)
+
+
 class AcknowledgeForm(forms.Form):
     action_taken = forms.CharField(max_length=1000)

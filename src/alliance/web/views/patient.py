@@ -70,6 +70,7 @@ def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         "protocols": Protocol.objects.filter(clinic_id=patient.clinic_id).order_by("name"),
         "colleagues": _colleagues(patient, user),
         "today": timezone.localdate(),
+        "statuses": list(VISIT_STATUS.items()),
     }
     return render(request, "alliance/staff/patient.html", context)
 
