@@ -2,8 +2,8 @@
 
 The page catalogue is checked against a fresh extraction (``makemessages``, which needs GNU
 gettext), so a string added to a template or view without a translation fails here. The
-instrument catalogue must cover every name, label, text, anchor, scale name and cut-off of
-the instruments the check-in and the demo use, and every feedback prompt.
+instrument catalogue must cover every name, label, text, anchor, scale name, cut-off and
+class of every bundled instrument, and every feedback prompt.
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ from alliance.web.views.instrument_text import LOCALE_DIR
 
 WEB = LOCALE_DIR.parent
 FRENCH = LOCALE_DIR / "fr" / "LC_MESSAGES"
-TRANSLATED_INSTRUMENTS = [
-    "checkin", "nprs", "vas_pain", "sane", "groc", "srs", "psfs", "odi", "ndi", "quickdash",
-    "lefs", "wai_sr", "ieq", "pcs", "ears",
-]  # fmt: skip
 
 
 def read_po(path: Path) -> dict[str, tuple[str, ...]]:
@@ -91,10 +87,9 @@ def test_it_has_a_translation_for_every_string_in_the_templates_and_views(
     assert set(fresh) == set(read_po(FRENCH / "django.po"))
 
 
-def test_it_has_french_for_the_text_of_the_instruments_the_check_in_shows() -> None:
+def test_it_has_french_for_the_text_of_every_instrument() -> None:
     texts = set()
-    for instrument_id in TRANSLATED_INSTRUMENTS:
-        definition = instruments.load(instrument_id)
+    for definition in instruments.catalog():
         texts.add(definition.name)
         for item in definition.items:
             texts.add(item.text or item.label)
@@ -103,6 +98,8 @@ def test_it_has_french_for_the_text_of_the_instruments_the_check_in_shows() -> N
         for scale in definition.scales:
             texts.add(scale.name)
             texts.update(cutoff.label for cutoff in scale.interpretation.cutoffs)
+        if definition.classification is not None:
+            texts.update(rule.label for rule in definition.classification.rules)
     texts.update(PROMPTS.values())
     texts.add(DEFAULT)
     assert sorted(texts - set(read_po(FRENCH / "instruments.po"))) == []
