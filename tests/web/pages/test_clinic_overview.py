@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions
 from tests.web.conftest import World
@@ -72,3 +74,13 @@ def test_it_shows_the_therapist_table_only_once_the_admin_turns_it_on(world: Wor
     page = researcher.get("/clinic/").content.decode()
     assert "By therapist" in page
     assert '<th scope="row">owner</th>' in page
+
+
+def test_it_issues_the_same_number_of_queries_for_one_and_seven_episodes(world: World) -> None:
+    client = signed_in(world.researcher)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/clinic/").status_code == 200
+    _episodes(world)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/clinic/").status_code == 200
+    assert len(large) == len(small)
