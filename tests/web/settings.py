@@ -9,3 +9,8 @@ from alliance.web.settings import *  # noqa: F403
 # Argon2 is deliberately slow; the tests create many users. Production keeps Argon2
 # (tests/web/test_settings.py checks it).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each test run gets its own PostgreSQL test database, so that two runs on one server (a
+# developer's and CI's) never fight over Django's default "test_<name>".
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_alliance_{os.getpid()}"}  # noqa: F405
