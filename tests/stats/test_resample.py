@@ -73,3 +73,10 @@ def test_worker_processes_give_the_same_replicates_in_the_same_order() -> None:
     together = bootstrap(300, 40_000, 5, first_two, seen.append, workers=2)
     np.testing.assert_array_equal(alone, together)
     assert sum(seen) == 40_000
+
+
+def test_small_data_resamples_are_multinomial_too() -> None:
+    counts = deviations(1000, 3, 400, seed=2).astype(np.int64) + 1
+    np.testing.assert_array_equal(counts.sum(axis=1), np.full(400, 1000))
+    assert stats.chisquare(counts.sum(axis=0)).pvalue > 1e-3
+    assert counts.var() == pytest.approx(1 - 1 / 1000, rel=0.02)

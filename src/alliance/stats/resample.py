@@ -1,10 +1,11 @@
 """Paired case resampling in seeded blocks, run chunk by chunk.
 
-A replicate draws n rows with replacement: its counts are multinomial. Rows are cut into
-segments of 65,536; the n draws are first split between segments (a multinomial over the
-segment sizes), then each segment's draws are spread uniformly over its rows. The result is
-exactly the one-level multinomial, but every count lands in a cache-sized segment, and a
-full segment's row numbers are plain 16-bit random words.
+A replicate draws n rows with replacement: its counts are multinomial. Up to 65,536 rows, a
+block of replicates is drawn and counted at once. Beyond that, rows are cut into segments of
+65,536; the n draws are first split between segments (a multinomial over the segment
+sizes), then each segment's draws are spread uniformly over its rows. The result is exactly
+the one-level multinomial, but every count lands in a cache-sized segment, and a full
+segment's row numbers are plain 16-bit random words.
 
 Replicate r uses the random stream of block r // BLOCK, derived from the seed and the block
 number, so the replicates depend only on the seed and n: not on chunk size or on how many
@@ -56,6 +57,9 @@ def deviations(
     """
     if out is None:
         out = np.empty((count, n), dtype=np.float32)
+    if n <= SEGMENT:
+        _whole_blocks(n, first, count, seed, out)
+        return out
     starts = np.arange(0, n, SEGMENT)
     sizes = np.minimum(SEGMENT, n - starts)
     shares = sizes / n
@@ -67,6 +71,26 @@ def deviations(
             generator = _block_generator(seed, replicate // BLOCK)
         _draw(generator, n, starts, sizes, shares, out[row])
     return out
+
+
+def _whole_blocks(n: int, first: int, count: int, seed: int, out: NDArray[np.float32]) -> None:
+    """Counts minus one for data of one segment, a whole block of replicates per draw.
+
+    The block's BLOCK x n rows come from one stream and are counted in one pass (each
+    replicate's rows offset into its own stretch of the counts).
+    """
+    offsets = (np.arange(BLOCK) * n)[:, None]
+    row, replicate = 0, first
+    while row < count:
+        generator = _block_generator(seed, replicate // BLOCK)
+        rows = _uniform_rows(generator.bit_generator, n, BLOCK * n).reshape(BLOCK, n)
+        rows += offsets
+        counts = np.bincount(rows.ravel(), minlength=BLOCK * n).reshape(BLOCK, n)
+        skip = replicate % BLOCK
+        take = min(BLOCK - skip, count - row)
+        np.subtract(counts[skip : skip + take], 1, out=out[row : row + take], casting="unsafe")
+        row += take
+        replicate += take
 
 
 def _draw(
