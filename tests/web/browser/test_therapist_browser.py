@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from alliance.web import actions
 from alliance.web.models import Alert, AuditEvent
-from tests.web.browser.conftest import Clinic1, sign_in
+from tests.web.browser.conftest import Clinic1, serious_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,3 +115,15 @@ def test_it_switches_the_staff_pages_to_french(
     expect(page.locator("#alerts-title + p")).to_have_text("Aucune alerte ouverte.")
     expect(page.locator("#chart-title")).to_have_text("Au fil des séances")
     expect(page.get_by_role("button", name="Télécharger en PNG")).to_be_visible()
+
+
+def test_it_has_no_serious_accessibility_violation_on_the_therapists_pages(
+    clinic: Clinic1, live_server: object, browser: Browser
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, str(live_server), "therapist")
+    assert serious_violations(page) == []
+    page.goto(f"{live_server}/patients/{clinic.patient.pk}/")
+    assert serious_violations(page) == []
+    context.close()
