@@ -1,5 +1,7 @@
 """Resampling counts: exactly multinomial, seeded per block, split into cache-sized segments."""
 
+import os
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -63,15 +65,22 @@ def test_rows_stay_uniform_when_many_words_are_rejected() -> None:
     assert stats.chisquare(observed).pvalue > 1e-3
 
 
-def test_worker_processes_give_the_same_replicates_in_the_same_order() -> None:
+def test_worker_processes_give_the_same_replicates_in_the_same_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alliance.stats import resample
+
     seen: list[int] = []
 
     def first_two(deviation: np.ndarray) -> np.ndarray:
-        return deviation[:, :2].astype(float)
+        process = np.full((len(deviation), 1), os.getpid(), dtype=float)
+        return np.hstack([deviation[:, :2].astype(float), process])
 
+    monkeypatch.setattr(resample, "PARALLEL_CELLS", 0)
     alone = bootstrap(300, 40_000, 5, first_two)
     together = bootstrap(300, 40_000, 5, first_two, seen.append, workers=2)
-    np.testing.assert_array_equal(alone, together)
+    np.testing.assert_array_equal(alone[:, :2], together[:, :2])
+    assert os.getpid() not in set(together[:, 2])
     assert sum(seen) == 40_000
 
 

@@ -36,6 +36,9 @@ LITTLE_ENDIAN = sys.byteorder == "little"
 CHUNK_CELLS = 4_000_000
 """Replicates x rows held in memory per chunk (16 MB of float32 counts)."""
 
+PARALLEL_CELLS = 100_000_000
+"""Replicates x rows below which worker processes cost more to start than they save."""
+
 Statistic = Callable[[NDArray[np.float32]], NDArray[np.float64]]
 
 
@@ -145,8 +148,8 @@ def bootstrap(
 ) -> NDArray[np.float64]:
     """Apply ``statistic`` to every replicate's counts minus one; rows are replicates.
 
-    With ``workers`` > 1 (and a platform that can fork), chunks run in that many worker
-    processes; the replicates, and so the results, are the same as with one.
+    With ``workers`` > 1 (and a platform that can fork), chunks of a large job run in that
+    many worker processes; the replicates, and so the results, are the same as with one.
     """
     if n_boot < 1:
         raise AnalysisError(f"the number of bootstrap resamples must be at least 1, got {n_boot}")
@@ -155,7 +158,8 @@ def bootstrap(
     per_chunk = min(max(BLOCK, (CHUNK_CELLS // max(n, 1)) // BLOCK * BLOCK), n_boot)
     starts = range(0, n_boot, per_chunk)
     counts = [min(per_chunk, n_boot - start) for start in starts]
-    if workers > 1 and len(starts) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    parallel = workers > 1 and n * n_boot >= PARALLEL_CELLS and len(starts) > 1
+    if parallel and "fork" in multiprocessing.get_all_start_methods():
         return _in_processes(n, seed, statistic, starts, counts, progress, workers)
     buffer = np.empty((per_chunk, n), dtype=np.float32)
     results = []
