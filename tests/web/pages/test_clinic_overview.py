@@ -4,6 +4,7 @@ per-therapist table only when the admin has turned it on."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -58,6 +59,12 @@ def test_it_shows_the_clinic_de_identified_with_numbers_worked_by_hand(world: Wo
     assert "<strong>40 %</strong>" in page
     # one dropout among two discharged episodes
     assert "<strong>50 %</strong>" in page
+    # per measure, the same five NPRS changes; no latest score meets "recovered (NRS 0)"
+    nprs = re.search(r'<th scope="row">NPRS</th>(.*?)</tr>', page, re.S)
+    assert nprs is not None
+    assert re.findall(r'class="num">([^<]+)<', nprs.group(1)) == [
+        "5", "0 %", "40 %", "40 %", "20 %",
+    ]  # fmt: skip
     assert "neck pain" in page
     assert "low back pain" not in page  # one episode: too small a group to show apart
     assert "Neck 0" not in page

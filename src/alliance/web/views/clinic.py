@@ -19,6 +19,8 @@ from alliance.web.views.clinic_stats import (
     alliance_histogram,
     breakdown,
     episode_table,
+    outcome_changes,
+    outcome_distribution,
     summary_row,
 )
 
@@ -62,6 +64,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overall": summary_row("", table) if len(table) else None,
         "open_episodes": int((~table["discharged"]).sum()) if len(table) else 0,
         "histogram": alliance_histogram(table) if len(table) else [],
+        "outcomes": outcome_distribution(outcome_changes(scores)),
         "response_rate": answered / attended_count if attended_count else None,
         "attended": attended_count,
         "missed": visits.filter(status=VisitStatus.MISSED).count(),

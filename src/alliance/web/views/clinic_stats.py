@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from alliance import signals
+from alliance import instruments, signals
 from alliance.web.views.chart_data import ALLIANCE, INFLUENCES
 
 SMALL_GROUP = 5
 ALLIANCE_BINS = list(range(11))
 BAR_HEIGHT = 120
+CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,37 @@ def episode_table(episodes: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def _improved(scores: pd.DataFrame) -> pd.Series:
+def outcome_changes(scores: pd.DataFrame) -> pd.DataFrame:
+    """Reliable change from first to latest total of every outcome measured twice in an
+    episode: one row per episode and instrument, with its category."""
     outcomes = scores[
         ~scores["instrument"].isin([*ALLIANCE, *INFLUENCES]) & (scores["scale"] == "total")
     ]
     if outcomes.empty:
-        return pd.Series(dtype=float)
+        return pd.DataFrame(columns=["series", "instrument", "category"])
     tidy = outcomes.assign(patient=outcomes["episode"].astype(str), episode_id=outcomes["episode"])
     changes = signals.reliable_changes(signals.prepare(tidy), signals.SignalParameters())
-    changes = changes[changes["latest_visit"] > changes["first_visit"]]
+    return changes[changes["latest_visit"] > changes["first_visit"]]
+
+
+def outcome_distribution(changes: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per outcome instrument: how many episodes recovered, improved, stayed or worsened."""
+    rows = []
+    for instrument, group in changes.groupby("instrument"):
+        counts = group["category"].value_counts()
+        total = len(group)
+        rows.append(
+            {
+                "instrument": instruments.load(str(instrument)).abbreviation,
+                "episodes": total,
+                **{c: int(counts.get(c, 0)) / total for c in CATEGORIES},
+            }
+        )
+    return sorted(rows, key=lambda r: -int(r["episodes"]))
+
+
+def _improved(scores: pd.DataFrame) -> pd.Series:
+    changes = outcome_changes(scores)
     if changes.empty:
         return pd.Series(dtype=float)
     first = changes.sort_values(["series", "instrument"]).groupby("series").first()
