@@ -27,10 +27,36 @@ RECOVERED, IMPROVED, UNCHANGED, DETERIORATED = "recovered", "improved", "unchang
 
 def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.DataFrame:
     """One row per series and scale with an SEM: first, latest, RCI, category, mcid_met."""
-    first, last = group_ends(group_numbers(table, ["series", "instrument", "scale"]))
-    start = table.take(first).reset_index(drop=True)
-    end = table.take(last).reset_index(drop=True)
-    summary = pd.DataFrame(
+    pairs = group_numbers(table, ["instrument", "scale"])
+    names = _names(table, group_ends(pairs)[0])
+    measured = {key: found for key in names if (found := _measured_scale(*key)) is not None}
+    kept = [number for number, key in enumerate(names) if key in measured]
+    summary = _first_and_latest(table.take(np.flatnonzero(np.isin(pairs, kept))))
+    numbers = group_numbers(summary, ["instrument", "scale"])
+    parts = [
+        _classify(
+            summary.take(np.flatnonzero(numbers == number)), *measured[key], parameters.reliable_z
+        )
+        for number, key in enumerate(_names(summary, group_ends(numbers)[0]))
+    ]
+    if not parts:
+        return summary.iloc[:0].assign(rci=[], category=[], mcid_met=[])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _names(table: pd.DataFrame, rows: np.ndarray) -> list[tuple[str, str]]:
+    """The (instrument, scale) of each of ``rows``."""
+    instruments = table["instrument"].to_numpy()[rows]
+    scales = table["scale"].to_numpy()[rows]
+    return [(str(i), str(s)) for i, s in zip(instruments, scales, strict=True)]
+
+
+def _first_and_latest(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per series and scale: its patient, first and latest visit and score."""
+    first, last = group_ends(group_numbers(rows, ["series", "instrument", "scale"]))
+    start = rows.take(first).reset_index(drop=True)
+    end = rows.take(last).reset_index(drop=True)
+    return pd.DataFrame(
         {
             "series": start["series"],
             "instrument": start["instrument"],
@@ -42,25 +68,6 @@ def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.Da
             "latest": end["score"],
         }
     )
-    numbers = group_numbers(summary, ["instrument", "scale"])
-    heads = group_ends(numbers)[0]
-    names = zip(
-        summary["instrument"].to_numpy()[heads], summary["scale"].to_numpy()[heads], strict=True
-    )
-    parts = []
-    for number, (instrument, scale_id) in enumerate(names):
-        scale = _scale(str(instrument), str(scale_id))
-        if scale is None:
-            continue
-        try:
-            sem = sem_of(scale)
-        except InterpretationError:
-            continue
-        rows = summary.take(np.flatnonzero(numbers == number))
-        parts.append(_classify(rows, scale, sem, parameters.reliable_z))
-    if not parts:
-        return summary.iloc[:0].assign(rci=[], category=[], mcid_met=[])
-    return pd.concat(parts, ignore_index=True)
 
 
 def deteriorations(changes: pd.DataFrame) -> list[Alert]:
@@ -86,10 +93,12 @@ def deteriorations(changes: pd.DataFrame) -> list[Alert]:
     ]
 
 
-def _scale(instrument: str, scale_id: str) -> Scale | None:
+def _measured_scale(instrument: str, scale_id: str) -> tuple[Scale, float] | None:
+    """The scale and its SEM, if the instrument is known and the scale has one."""
     try:
-        return instruments.load(instrument).scale(scale_id)
-    except KeyError:
+        scale = instruments.load(instrument).scale(scale_id)
+        return scale, sem_of(scale)
+    except (KeyError, InterpretationError):
         return None
 
 
