@@ -2,8 +2,11 @@
 
 Browsers cannot be downloaded here, so Playwright launches ``/usr/bin/chromium`` (installed by
 ``scripts/setup``). Without it the tests are skipped on a developer's machine and fail in CI.
-Playwright's sync API runs an event loop in the test's thread, so Django's guard against ORM
-calls from async code is lifted for these tests (the ORM calls are synchronous all the same).
+Playwright's sync API keeps an event loop running in the main thread from the first browser
+test to the end of the session, so Django's guard against ORM calls from async code is lifted
+for the whole run once this file is imported (the ORM calls are synchronous all the same;
+lifting it only around each browser test is not enough, since database set-up and later
+tests run in that thread too).
 """
 
 from __future__ import annotations
