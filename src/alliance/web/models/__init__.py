@@ -5,6 +5,7 @@ from alliance.web.models.assessment import Assessment, AssessmentStatus, Checkin
 from alliance.web.models.audit import AppendOnlyError, AuditEvent
 from alliance.web.models.care import Episode, Protocol, Visit, VisitStatus
 from alliance.web.models.clinic import Clinic, Role, User
+from alliance.web.models.interop import ClinicKey, ImportedKey
 from alliance.web.models.patient import Identity, Patient, Share
 from alliance.web.models.token import ApiToken
 
@@ -17,8 +18,10 @@ __all__ = [
     "AuditEvent",
     "CheckinLink",
     "Clinic",
+    "ClinicKey",
     "Episode",
     "Identity",
+    "ImportedKey",
     "Patient",
     "Protocol",
     "Role",
