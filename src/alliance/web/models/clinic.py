@@ -23,11 +23,13 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    """What a person may do: manage the clinic, treat patients, or study de-identified data."""
+    """What a person may do: manage the clinic, treat patients, study de-identified data, or
+    lead the clinic from its de-identified clinic-level views."""
 
     ADMIN = "admin"
     THERAPIST = "therapist"
     RESEARCHER = "researcher"
+    LEAD = "lead"
 
 
 class User(AbstractUser):
