@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0004_clinic_therapist_comparison"),
+        ("clinic", "0005_clinic_key_and_imported_keys"),
     ]
 
     operations = [
