@@ -8,6 +8,11 @@ object exists.
   own clinic, identifiable details included.
 - A researcher sees every patient of their clinic, de-identified: never ``Identity``.
 - An admin manages the clinic's staff, protocols and audit trail, and sees no patient.
+
+The evidence map is literature, not patient data: every signed-in member of staff may read
+it (``EVIDENCE_READERS``). Systematic reviews belong to a clinic: its therapists, researchers
+and admins (``REVIEWER_ROLES``) see the clinic's reviews and start new ones; only a review's
+own reviewers screen, resolve conflicts, override duplicates and chart (``may_review``).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from typing import TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from alliance.web.models import Patient, Role, Share, User
+from alliance.web.models import Patient, Review, Role, Share, User
 
 M = TypeVar("M", bound=Model)
+
+EVIDENCE_READERS: tuple[Role, ...] = tuple(Role)
+REVIEWER_ROLES: tuple[Role, ...] = (Role.THERAPIST, Role.RESEARCHER, Role.ADMIN)
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -68,3 +76,28 @@ def get_patient(user: User, pk: int, *, to_treat: bool = False) -> Patient:
     if found is None:
         raise Http404
     return found
+
+
+def visible_reviews(user: User) -> QuerySet[Review]:
+    """The systematic reviews ``user`` may open: those of their clinic, for reviewer roles."""
+    if not user.is_authenticated or not user.is_active or user.clinic_id is None:
+        return Review.objects.none()
+    if user.role not in REVIEWER_ROLES:
+        return Review.objects.none()
+    return Review.objects.filter(clinic_id=user.clinic_id)
+
+
+def get_review(user: User, pk: int) -> Review:
+    """One review from ``user``'s clinic, or 404."""
+    found = visible_reviews(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def may_review(user: User, review: Review) -> bool:
+    """Whether ``user`` screens, resolves and charts in ``review``: one of its reviewers."""
+    return (
+        visible_reviews(user).filter(pk=review.pk).exists()
+        and review.reviewers.filter(pk=user.pk).exists()
+    )

@@ -5,6 +5,15 @@ from alliance.web.models.assessment import Assessment, AssessmentStatus, Checkin
 from alliance.web.models.audit import AppendOnlyError, AuditEvent
 from alliance.web.models.care import Episode, Protocol, Visit, VisitStatus
 from alliance.web.models.clinic import Clinic, Role, User
+from alliance.web.models.evidence import (
+    ChartedReport,
+    ConflictResolution,
+    DuplicateOverride,
+    Review,
+    ReviewRecord,
+    ScreeningDecision,
+    SearchImport,
+)
 from alliance.web.models.interop import ClinicKey, ImportedKey
 from alliance.web.models.patient import Identity, Patient, Share
 from alliance.web.models.token import ApiToken
@@ -16,15 +25,22 @@ __all__ = [
     "Assessment",
     "AssessmentStatus",
     "AuditEvent",
+    "ChartedReport",
     "CheckinLink",
     "Clinic",
     "ClinicKey",
+    "ConflictResolution",
+    "DuplicateOverride",
     "Episode",
     "Identity",
     "ImportedKey",
     "Patient",
     "Protocol",
+    "Review",
+    "ReviewRecord",
     "Role",
+    "ScreeningDecision",
+    "SearchImport",
     "Share",
     "User",
     "Visit",
