@@ -90,3 +90,41 @@ def test_reversing_twice_is_the_identity(definition: Definition, data: st.DataOb
     once = reverse(scale, values)
     assert ((once >= scale.min) & (once <= scale.max)).all()
     np.testing.assert_allclose(reverse(scale, once), values)
+
+
+def _record_or_rejection(
+    definition: Definition, record: dict[str, object], *, as_table: bool
+) -> object:
+    """The score of one administration, by the table path or the record path, or the
+    (item, reason) of each rejected answer."""
+    try:
+        if as_table:
+            return instruments.score(definition, pd.DataFrame([record], dtype=object)).iloc[0]
+        return instruments.score_record(definition, record)
+    except instruments.AnswerError as error:
+        return [(p.item, p.reason) for p in error.problems]
+
+
+@settings(max_examples=300, deadline=None)
+@given(administered(), st.data())
+def test_one_record_scores_as_its_row_of_a_table(
+    case: tuple[Definition, pd.DataFrame], data: st.DataObject
+) -> None:
+    """The check-in's single-administration path gives what the table path gives, including
+    answers off the scale, which both reject naming the same item and reason."""
+    definition, frame = case
+    record = frame.iloc[0].to_dict()
+    if data.draw(st.booleans()):
+        item = data.draw(st.sampled_from(definition.items))
+        off_scale = [definition.response_for(item.id).max + 1, -7.5]
+        record[item.id] = data.draw(st.sampled_from(off_scale))
+    row = _record_or_rejection(definition, record, as_table=True)
+    result = _record_or_rejection(definition, record, as_table=False)
+    if not isinstance(row, pd.Series):
+        assert result == row
+        return
+    assert isinstance(result, instruments.RecordScore)
+    for scale in definition.scales:
+        expected = None if pd.isna(row[scale.id]) else float(row[scale.id])
+        assert result.scores[scale.id] == expected, (definition.id, scale.id)
+    assert (result.status, result.reason) == (str(row["status"]), row["reason"] or "")

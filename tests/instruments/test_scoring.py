@@ -133,3 +133,17 @@ def test_it_rounds_away_binary_noise_in_sums_of_decimal_answers() -> None:
     )
     scored = instruments.score(definition, answers([0.1, 5, 0.2, 0, 0]))
     assert scored.loc[0, "total"] == 0.3
+
+
+def test_one_record_is_scored_and_checked_without_a_table() -> None:
+    """WAI-SR: twelve answers of 4 sum to 48 (goal: four items, 16); an answer of 6 on a
+    1-5 scale is rejected naming its item, and an absent item counts as blank."""
+    answers = {f"q{n}": 4 for n in range(1, 13)}
+    result = instruments.score_record("wai_sr", answers)
+    assert (result.scores["total"], result.scores["goal"], result.status) == (48.0, 16.0, "scored")
+    with pytest.raises(instruments.AnswerError) as rejected:
+        instruments.score_record("wai_sr", answers | {"q7": 6})
+    assert [(p.item, p.value) for p in rejected.value.problems] == [("q7", "6")]
+    blank = instruments.score_record("wai_sr", {f"q{n}": 4 for n in range(1, 12)})
+    assert blank.status == "not_scored"
+    assert blank.scores["total"] is None

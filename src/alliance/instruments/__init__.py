@@ -1,6 +1,8 @@
 """The instrument library: questionnaire definitions as data, and exact vectorised scoring.
 
->>> import pandas as pd
+>>> from collections.abc import Mapping
+
+import pandas as pd
 >>> from alliance import instruments
 >>> answers = pd.DataFrame({f"q{n}": [4] for n in range(1, 13)})
 >>> instruments.score("wai_sr", answers)[["total", "goal", "status"]].to_dict("records")
@@ -8,6 +10,8 @@
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -24,8 +28,9 @@ from alliance.instruments.interpretation import (
     reliable_change,
 )
 from alliance.instruments.library import DefinitionError, catalog, load, parse_definition
-from alliance.instruments.scoring import NOT_SCORED, SCORED
+from alliance.instruments.scoring import NOT_SCORED, SCORED, RecordScore
 from alliance.instruments.scoring import score as score_definition
+from alliance.instruments.scoring import score_record as score_definition_record
 
 __all__ = [
     "DOES_NOT_APPLY",
@@ -37,6 +42,7 @@ __all__ = [
     "DefinitionError",
     "InterpretationError",
     "Problem",
+    "RecordScore",
     "ReliableChange",
     "band",
     "catalog",
@@ -47,6 +53,7 @@ __all__ = [
     "parse_definition",
     "reliable_change",
     "score",
+    "score_record",
 ]
 
 
@@ -58,3 +65,10 @@ def score(instrument: str | Definition, frame: pd.DataFrame) -> pd.DataFrame:
     """
     definition = load(instrument) if isinstance(instrument, str) else instrument
     return score_definition(definition, frame)
+
+
+def score_record(instrument: str | Definition, record: Mapping[str, object]) -> RecordScore:
+    """Score one administration given as item id -> answer (a check-in), by the same rules
+    as ``score``; raises ``AnswerError`` naming the item when an answer is not allowed."""
+    definition = load(instrument) if isinstance(instrument, str) else instrument
+    return score_definition_record(definition, record)

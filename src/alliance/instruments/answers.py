@@ -7,7 +7,9 @@ scored, and a problem is reported with its row, item, value and the allowed answ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -90,6 +92,56 @@ def read_answers(definition: Definition, frame: pd.DataFrame) -> Answers:
     return Answers(items, values, not_applicable, weights)
 
 
+def read_record(definition: Definition, record: Mapping[str, object]) -> Answers:
+    """Check one administration given as item id -> answer and return it as arrays.
+
+    The same rules as ``read_answers`` (an absent item is a blank answer here), without
+    building a table when every answer is a number or blank: the cost of one check-in.
+    """
+    if not all(_is_number_or_blank(value) for value in record.values()):
+        row = {item.id: record.get(item.id) for item in definition.items} | dict(record)
+        return read_answers(definition, pd.DataFrame([row], dtype=object))
+    items = [item.id for item in definition.items]
+    values = np.array([[_number(record.get(item_id))] for item_id in items])
+    not_applicable = np.zeros((len(items), 1), dtype=bool)
+    problems: list[Problem] = []
+    rejected = 0
+    for j, item_id in enumerate(items):
+        scale = definition.response_for(item_id)
+        given = [record.get(item_id)]
+        rejected += _check_numbers(values[j], not_applicable[j], item_id, scale, problems, given)
+    weights = None
+    if definition.weights != "none":
+        weights = np.ones_like(values)
+        for j, item_id in enumerate(items):
+            name = f"{item_id}_weight"
+            if name not in record:
+                continue
+            weight = _number(record[name])
+            if not np.isnan(values[j, 0]) and not weight > 0:
+                rejected += 1
+                reason = "must be a positive number for a rated goal"
+                problems.append(Problem(1, name, str(record[name]), reason))
+            weights[j, 0] = 1.0 if np.isnan(weight) else weight
+    if rejected:
+        raise AnswerError(definition.id, problems[:MAX_REPORTED], total=rejected)
+    return Answers(items, values, not_applicable, weights)
+
+
+class Rows(Protocol):
+    """The answers as given, by 0-based row: to quote a rejected one in its problem."""
+
+    def __getitem__(self, row: int, /) -> object: ...
+
+
+def _is_number_or_blank(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _number(value: object) -> float:
+    return np.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _read_column(
     column: pd.Series, item_id: str, scale: ResponseScale, problems: list[Problem]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], int]:
@@ -108,24 +160,37 @@ def _read_column(
         parsed = pd.to_numeric(text.where(~blank & ~not_applicable), errors="coerce")
         numbers = parsed.to_numpy(dtype=float, na_value=np.nan)
         unreadable = (~blank.to_numpy(bool)) & (~not_applicable) & np.isnan(numbers)
+    bad = _check_numbers(numbers, not_applicable, item_id, scale, problems, column.iloc, unreadable)
+    return numbers, not_applicable, bad
+
+
+def _check_numbers(
+    numbers: NDArray[np.float64],
+    not_applicable: NDArray[np.bool_],
+    item_id: str,
+    scale: ResponseScale,
+    problems: list[Problem],
+    given: Rows,
+    unreadable: NDArray[np.bool_] | None = None,
+) -> int:
+    """Find the answers off the item's scale (or unreadable, or a "does not apply" the item
+    does not allow); append up to MAX_REPORTED problems quoting ``given``; return the count."""
     off_scale = _off_scale(numbers, scale)
+    if unreadable is not None:
+        off_scale |= unreadable
     bad_na = not_applicable if not scale.does_not_apply else np.zeros_like(not_applicable)
-    bad_rows = np.flatnonzero(unreadable | off_scale | bad_na)
+    bad_rows = np.flatnonzero(off_scale | bad_na)
     for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
         reason = (
             "does not apply is not an allowed answer here"
             if bad_na[row]
             else "is not an allowed answer"
         )
+        value = str(given[int(row)])
         problems.append(
-            Problem(
-                int(row) + 1,
-                item_id,
-                str(column.iloc[row]),
-                f"{reason} (allowed: {scale.allowed_text()})",
-            )
+            Problem(int(row) + 1, item_id, value, f"{reason} (allowed: {scale.allowed_text()})")
         )
-    return numbers, not_applicable, len(bad_rows)
+    return len(bad_rows)
 
 
 def _off_scale(numbers: NDArray[np.float64], scale: ResponseScale) -> NDArray[np.bool_]:

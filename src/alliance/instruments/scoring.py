@@ -8,11 +8,21 @@ comes from the mean of the answered items.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from alliance.instruments.answers import MAX_REPORTED, AnswerError, Answers, Problem, read_answers
+from alliance.instruments.answers import (
+    MAX_REPORTED,
+    AnswerError,
+    Answers,
+    Problem,
+    read_answers,
+    read_record,
+)
 from alliance.instruments.definition import Definition, Method, ResponseScale, Scale
 from alliance.instruments.formulas import FORMULAS, Formula
 
@@ -153,17 +163,8 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
 
     Raises ``AnswerError`` (and scores nothing) when any cell is not an allowed answer.
     """
-    answers = read_answers(definition, frame)
-    values = item_values(definition, answers)
-    columns: dict[str, object] = {}
-    required: list[tuple[Scale, NDArray[np.float64], NDArray[np.int64]]] = []
-    for scale, (scores, missing) in zip(
-        definition.scales, compute_scales(definition, values, answers), strict=True
-    ):
-        columns[scale.id] = scores
-        if not scale.optional:
-            required.append((scale, scores, missing))
-    failed, reasons = _reasons(required, len(frame))
+    scores, failed, reasons = score_answers(definition, read_answers(definition, frame))
+    columns: dict[str, object] = dict(scores)
     columns["status"] = pd.Categorical.from_codes(
         failed.astype(np.int8), dtype=pd.CategoricalDtype([SCORED, NOT_SCORED])
     )
@@ -171,6 +172,45 @@ def score(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     added = pd.DataFrame(columns, index=frame.index)
     kept = frame.drop(columns=[c for c in added.columns if c in frame.columns])
     return pd.concat([kept, added], axis=1)
+
+
+@dataclass(frozen=True)
+class RecordScore:
+    """One administration's scores (None where a scale could not be scored), status, reason."""
+
+    scores: dict[str, float | None]
+    status: str
+    reason: str
+
+
+def score_record(definition: Definition, record: Mapping[str, object]) -> RecordScore:
+    """Score one administration given as item id -> answer, by the same rules as ``score``.
+
+    Raises ``AnswerError`` (row 1) when an answer is not allowed.
+    """
+    scores, failed, reasons = score_answers(definition, read_record(definition, record))
+    return RecordScore(
+        scores={s: None if np.isnan(v[0]) else float(v[0]) for s, v in scores.items()},
+        status=NOT_SCORED if failed[0] else SCORED,
+        reason=str(reasons[0] or ""),
+    )
+
+
+def score_answers(
+    definition: Definition, answers: Answers
+) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.bool_], NDArray[np.object_]]:
+    """Score validated answers: each scale's scores, which rows failed a required scale, why."""
+    values = item_values(definition, answers)
+    scores: dict[str, NDArray[np.float64]] = {}
+    required: list[tuple[Scale, NDArray[np.float64], NDArray[np.int64]]] = []
+    for scale, (scale_scores, missing) in zip(
+        definition.scales, compute_scales(definition, values, answers), strict=True
+    ):
+        scores[scale.id] = scale_scores
+        if not scale.optional:
+            required.append((scale, scale_scores, missing))
+    failed, reasons = _reasons(required, values.shape[1])
+    return scores, failed, reasons
 
 
 def _reasons(

@@ -8,13 +8,11 @@ gets the assessments it already created back, never a duplicate.
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -91,7 +89,7 @@ def record_assessment(
     the instrument, item and reason. Through a link, a repeat of the submission that used it
     returns the stored assessments; different answers are refused.
     """
-    scored = [_score(instrument_id, items) for instrument_id, items in answers.items()]
+    scored = [score_answers(instrument_id, items) for instrument_id, items in answers.items()]
     if not scored:
         raise AnswersRejectedError([AnswerProblem("", "", "", "no answers were given")])
     with transaction.atomic():
@@ -138,10 +136,11 @@ def _repeat_of(link: CheckinLink, answers: Answers) -> list[Assessment]:
     return stored
 
 
-def _score(
+def score_answers(
     instrument_id: str, items: Mapping[str, Any]
 ) -> tuple[instruments.Definition, dict[str, Any]]:
-    """Check one instrument's answers and score them: the fields of its ``Assessment``."""
+    """Check one instrument's answers and score them: the fields of its ``Assessment`` (the
+    check-in and the Bundle import both store what this gives)."""
     try:
         definition = instruments.load(instrument_id)
     except KeyError:
@@ -163,10 +162,8 @@ def _score(
     ]
     if problems:
         raise AnswersRejectedError(problems)
-    row = {item.id: _column_value(items.get(item.id)) for item in definition.items}
-    row |= {name: _column_value(v) for name, v in items.items() if name.endswith("_weight")}
     try:
-        result = instruments.score(definition, pd.DataFrame([row]))
+        result = instruments.score_record(definition, items)
     except instruments.AnswerError as error:
         raise AnswersRejectedError(
             [
@@ -174,34 +171,15 @@ def _score(
                 for p in error.problems
             ]
         ) from error
-    first = result.iloc[0]
-    scores = {
-        scale.id: None if _missing(first[scale.id]) else float(first[scale.id])
-        for scale in definition.scales
-    }
     return definition, {
         "instrument_id": definition.id,
         "definition_version": definition.version,
         "respondent": definition.respondent.value,
-        "scores": scores,
-        "status": str(first["status"]),
-        "reason": "" if _missing(first["reason"]) else str(first["reason"]),
+        "scores": result.scores,
+        "status": result.status,
+        "reason": result.reason,
     }
-
-
-def _column_value(value: Any) -> float | str:
-    """A number stays a number (the engine's fast path); text is checked as text; null is
-    a missing answer."""
-    if value is None:
-        return math.nan
-    if isinstance(value, int | float):
-        return float(value)
-    return str(value)
 
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
