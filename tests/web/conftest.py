@@ -1,7 +1,8 @@
 """The people of the access matrix, in two clinics, and a patient with an episode and a visit.
 
 Clinic A: ``owner`` treats the patient, ``colleague`` has it shared, ``outsider`` is a
-therapist with no share, ``researcher`` studies the clinic's data, ``admin`` runs the clinic.
+therapist with no share, ``researcher`` studies the clinic's data, ``lead`` sees its
+clinic-level views, ``admin`` runs the clinic.
 Clinic B: ``other_admin`` and ``other_therapist``.
 """
 
@@ -27,6 +28,7 @@ class World:
     colleague: User
     outsider: User
     researcher: User
+    lead: User
     admin: User
     other_admin: User
     other_therapist: User
@@ -73,6 +75,7 @@ def world(db: None) -> World:
         colleague=colleague,
         outsider=make_user(clinic, "outsider", Role.THERAPIST),
         researcher=make_user(clinic, "researcher", Role.RESEARCHER),
+        lead=make_user(clinic, "lead", Role.LEAD),
         admin=make_user(clinic, "admin", Role.ADMIN),
         other_admin=make_user(other, "other-admin", Role.ADMIN),
         other_therapist=make_user(other, "other-therapist", Role.THERAPIST),

@@ -1,9 +1,10 @@
-"""The access matrix: five people against every object route of the API, each answer asserted.
+"""The access matrix: six people against every object route of the API, each answer asserted.
 
 Clinic A's patient is treated by the owner and shared with the colleague; the outsider is a
 therapist of the same clinic without a share; the researcher sees clinic A de-identified; the
-other admin runs clinic B. Outside a person's scope the answer is 404, never 403, so a denial
-does not reveal that the patient exists.
+lead sees clinic A only through clinic-level pages, so no patient-level route; the other admin
+runs clinic B. Outside a person's scope the answer is 404, never 403, so a denial does not
+reveal that the patient exists.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from typing import Any
 import pytest
 
 from alliance.web import actions
+from alliance.web.scope import clinic_shares
 from tests.web.conftest import World, api_client
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = ["owner", "colleague", "outsider", "researcher", "other_admin"]
-READ = dict(zip(PEOPLE, [200, 200, 404, 200, 404], strict=True))
-TREAT = dict(zip(PEOPLE, [200, 200, 404, 404, 404], strict=True))
-CREATE = dict(zip(PEOPLE, [201, 201, 404, 404, 404], strict=True))
-OWNER_ONLY = dict(zip(PEOPLE, [201, 403, 404, 404, 404], strict=True))
+PEOPLE = ["owner", "colleague", "outsider", "researcher", "lead", "other_admin"]
+READ = dict(zip(PEOPLE, [200, 200, 404, 200, 404, 404], strict=True))
+TREAT = dict(zip(PEOPLE, [200, 200, 404, 404, 404, 404], strict=True))
+CREATE = dict(zip(PEOPLE, [201, 201, 404, 404, 404, 404], strict=True))
+OWNER_ONLY = dict(zip(PEOPLE, [201, 403, 404, 404, 404, 404], strict=True))
 
 DISCHARGE = {"end_date": "2026-03-01", "reason": "goals met"}
 CHECKIN = {"answers": {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}}}
@@ -87,12 +89,71 @@ def test_it_answers_each_person_as_the_matrix_says(
 
 @pytest.mark.parametrize(
     ("person", "count"),
-    [("owner", 1), ("colleague", 1), ("outsider", 0), ("researcher", 1), ("other_admin", 0)],
+    [
+        ("owner", 1),
+        ("colleague", 1),
+        ("outsider", 0),
+        ("researcher", 1),
+        ("lead", 0),
+        ("other_admin", 0),
+    ],
 )
 def test_it_lists_only_the_patients_in_scope(world: World, person: str, count: int) -> None:
     response = api_client(getattr(world, person)).get("/api/patients")
     assert response.status_code == 200
     assert response.json()["count"] == count
+
+
+COLLECTIONS: list[tuple[str, str, dict[str, tuple[int, int | None]]]] = [
+    # (method, path, person -> (status, items listed or rows exported; None: not counted))
+    ("GET", "/api/patients", {
+        "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
+        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+    ("GET", "/api/assessments", {
+        "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
+        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+    ("GET", "/api/alerts", {
+        "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
+        "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
+    ("GET", "/api/export/cohort.csv", {
+        "owner": (200, 4), "colleague": (200, 4), "outsider": (200, 0),
+        "researcher": (200, 4), "lead": (200, 0), "other_admin": (200, 0)}),
+    ("GET", "/api/audit", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (403, None), "lead": (403, None), "other_admin": (200, None)}),
+    ("GET", "/api/audit/events.csv", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (403, None), "lead": (403, None), "other_admin": (200, None)}),
+    ("POST", "/api/patients", {
+        "owner": (201, None), "colleague": (201, None), "outsider": (201, None),
+        "researcher": (403, None), "lead": (403, None), "other_admin": (403, None)}),
+]  # fmt: skip
+"""The routes that are not one object: lists, exports and registering a patient."""
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize(
+    ("method", "path", "expected"), COLLECTIONS, ids=[f"{m} {p}" for m, p, _ in COLLECTIONS]
+)
+def test_it_answers_each_collection_route_as_the_matrix_says(
+    world: World, person: str, method: str, path: str, expected: dict[str, tuple[int, int | None]]
+) -> None:
+    # one check-in (4 scales exported), below the concern cut-off: it raises one rupture alert
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
+    client = api_client(getattr(world, person))
+    if method == "GET":
+        response = client.get(path)
+    else:
+        body = {"name": "Bea Example", "date_of_birth": "1990-01-02"}
+        response = client.post(path, body, content_type="application/json")
+    status, count = expected[person]
+    assert response.status_code == status, response.content
+    if count is None:
+        return
+    if path.endswith(".csv"):
+        assert len(response.content.decode().splitlines()) - 1 == count
+    else:
+        assert response.json()["count"] == count
 
 
 def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -> None:
@@ -125,3 +186,13 @@ def test_it_refuses_the_api_without_credentials(world: World) -> None:
     assert Client().get(f"/api/patients/{world.patient.pk}").status_code == 401
     bad = Client(headers={"Authorization": "Bearer not-a-token"})
     assert bad.get("/api/patients").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("person", "count"),
+    [("admin", 1), ("other_admin", 0), ("owner", 0), ("researcher", 0), ("lead", 0)],
+)
+def test_it_gives_the_clinics_shares_to_its_own_admin_only(
+    world: World, person: str, count: int
+) -> None:
+    assert clinic_shares(getattr(world, person)).count() == count

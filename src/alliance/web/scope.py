@@ -7,7 +7,12 @@ object exists.
 - A therapist sees the patients they treat and those a colleague shared with them, in their
   own clinic, identifiable details included.
 - A researcher sees every patient of their clinic, de-identified: never ``Identity``.
-- An admin manages the clinic's staff, protocols and audit trail, and sees no patient.
+- An admin manages the clinic's staff, protocols and audit trail, and sees no patient; the
+  admin's pages reach clinic-wide rows, such as shares, through helpers here (``clinic_shares``).
+- A clinic lead sees no patient one by one: only clinic-level views (counts, distributions,
+  rates), which read the clinic's patients through ``clinic_level`` (``scoped(summary=True)``).
+- The role sets of the families of staff pages are declared here too (``TREATING``,
+  ``CLINIC_LEVEL``, ``MANAGING``), for ``views.access.require_role`` to enforce.
 
 The evidence map is literature, not patient data: every signed-in member of staff may read
 it (``EVIDENCE_READERS``). Systematic reviews belong to a clinic: its therapists, researchers
@@ -26,21 +31,46 @@ from alliance.web.models import Patient, Review, Role, Share, User
 
 M = TypeVar("M", bound=Model)
 
+TREATING = (Role.THERAPIST,)
+"""Roles that treat patients: the caseload, patient pages and care forms."""
+CLINIC_LEVEL = (Role.RESEARCHER, Role.LEAD)
+"""Roles that see the de-identified clinic-level views (the clinic overview)."""
+MANAGING = (Role.ADMIN,)
+"""Roles that manage the clinic: staff, shares, protocols, licensed wording, audit trail."""
+
+
+def _clinic_on_duty(user: User) -> int | None:
+    """The clinic of a signed-in, active member of staff, else None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.clinic_id
+
+
 EVIDENCE_READERS: tuple[Role, ...] = tuple(Role)
 REVIEWER_ROLES: tuple[Role, ...] = (Role.THERAPIST, Role.RESEARCHER, Role.ADMIN)
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
-    """The patients ``user`` may see at all."""
-    if not user.is_authenticated or not user.is_active or user.clinic_id is None:
+    """The patients ``user`` may see one by one (never a lead's or an admin's)."""
+    clinic_id = _clinic_on_duty(user)
+    if clinic_id is None:
         return Patient.objects.none()
-    in_clinic = Patient.objects.filter(clinic_id=user.clinic_id)
+    in_clinic = Patient.objects.filter(clinic_id=clinic_id)
     if user.role == Role.RESEARCHER:
         return in_clinic
     if user.role == Role.THERAPIST:
         shared = Share.objects.filter(patient=OuterRef("pk"), therapist=user)
         return in_clinic.filter(Q(therapist=user) | Exists(shared))
     return Patient.objects.none()
+
+
+def clinic_level(user: User) -> QuerySet[Patient]:
+    """The patients whose de-identified data ``user`` may see summed up into clinic-level
+    counts, distributions and rates: the whole clinic, for researchers and leads."""
+    clinic_id = _clinic_on_duty(user)
+    if clinic_id is None or user.role not in CLINIC_LEVEL:
+        return Patient.objects.none()
+    return Patient.objects.filter(clinic_id=clinic_id)
 
 
 def identifiable_patients(user: User) -> QuerySet[Patient]:
@@ -52,11 +82,32 @@ def identifiable_patients(user: User) -> QuerySet[Patient]:
 
 
 def scoped(
-    user: User, queryset: QuerySet[M], *, to_treat: bool = False, via: str = "patient"
+    user: User,
+    queryset: QuerySet[M],
+    *,
+    to_treat: bool = False,
+    summary: bool = False,
+    via: str = "patient",
 ) -> QuerySet[M]:
-    """``queryset`` narrowed to ``user``'s patients; ``via`` is the path to the patient."""
-    patients = identifiable_patients(user) if to_treat else visible_patients(user)
+    """``queryset`` narrowed to ``user``'s patients; ``via`` is the path to the patient.
+
+    ``summary`` asks for the clinic-level scope, for a page that shows only aggregates."""
+    if summary:
+        patients = clinic_level(user)
+    else:
+        patients = identifiable_patients(user) if to_treat else visible_patients(user)
     return queryset.filter(**{f"{via}__in": patients.values("pk")})
+
+
+def clinic_shares(user: User) -> QuerySet[Share]:
+    """The shares of the clinic ``user`` manages (admins only; nothing for anyone else), with
+    the patient, the colleague and who granted it, for the admin's shares page."""
+    clinic_id = _clinic_on_duty(user)
+    if clinic_id is None or user.role not in MANAGING:
+        return Share.objects.none()
+    return Share.objects.filter(patient__clinic_id=clinic_id).select_related(
+        "patient", "therapist", "granted_by"
+    )
 
 
 def get_scoped(

@@ -47,9 +47,12 @@ def _episodes(world: World) -> None:
             actions.discharge_episode(world.owner, episode, end_date=START, reason=reason)
 
 
-def test_it_shows_the_clinic_de_identified_with_numbers_worked_by_hand(world: World) -> None:
+@pytest.mark.parametrize("person", ["researcher", "lead"])
+def test_it_shows_the_clinic_de_identified_with_numbers_worked_by_hand(
+    world: World, person: str
+) -> None:
     _episodes(world)
-    page = signed_in(world.researcher).get("/clinic/").content.decode()
+    page = signed_in(getattr(world, person)).get("/clinic/").content.decode()
     # 6 neck pain episodes and Ada's low back pain episode; 2 discharged
     assert "<strong>7</strong> · 5 in care" in page
     # latest check-in totals 8, 6, 9, 7, 5, 10 (Ada has none): median 7.5
@@ -72,13 +75,16 @@ def test_it_shows_the_clinic_de_identified_with_numbers_worked_by_hand(world: Wo
     assert "By therapist" not in page
 
 
-def test_it_shows_the_therapist_table_only_once_the_admin_turns_it_on(world: World) -> None:
+@pytest.mark.parametrize("person", ["researcher", "lead"])
+def test_it_shows_the_therapist_table_only_once_the_admin_turns_it_on(
+    world: World, person: str
+) -> None:
     _episodes(world)
-    researcher = signed_in(world.researcher)
-    assert "By therapist" not in researcher.get("/clinic/").content.decode()
+    viewer = signed_in(getattr(world, person))
+    assert "By therapist" not in viewer.get("/clinic/").content.decode()
     admin = signed_in(world.admin)
     admin.post("/manage/staff/", {"form": "comparison", "shown": "on"})
-    page = researcher.get("/clinic/").content.decode()
+    page = viewer.get("/clinic/").content.decode()
     assert "By therapist" in page
     assert '<th scope="row">owner</th>' in page
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from alliance.web import actions
 from alliance.web.models import AuditEvent, Protocol, Share, User
 from tests.web.conftest import World
 from tests.web.pages.helpers import signed_in
@@ -40,6 +43,27 @@ def test_it_adds_staff_changes_a_role_and_suspends_an_account(world: World) -> N
     assert response.status_code == 404
 
 
+def test_it_makes_a_clinic_lead_who_lands_on_the_clinic_overview(world: World) -> None:
+    admin = signed_in(world.admin)
+    page = admin.get("/manage/staff/").content.decode()
+    assert '<option value="lead">Clinic lead</option>' in page
+    admin.post(
+        "/manage/staff/",
+        {"form": "new", "username": "head", "role": "lead", "password": "a long enough pw"},
+    )
+    head = User.objects.get(username="head")
+    assert (head.role, head.clinic) == ("lead", world.clinic)
+    admin.post("/manage/staff/", {"form": "role", "user": world.owner.pk, "role": "lead"})
+    world.owner.refresh_from_db()
+    assert world.owner.role == "lead"
+    lead = signed_in(head)
+    assert lead.get("/")["Location"] == "/clinic/"
+    nav = lead.get("/clinic/").content.decode()
+    assert 'href="/clinic/"' in nav
+    assert 'href="/caseload/"' not in nav
+    assert lead.get(f"/patients/{world.patient.pk}/").status_code == 404
+
+
 def test_it_keeps_an_admin_from_locking_themselves_out(world: World) -> None:
     response = signed_in(world.admin).post(
         "/manage/staff/", {"form": "role", "user": world.admin.pk, "role": "therapist"}
@@ -58,6 +82,28 @@ def test_it_lists_shares_by_code_and_withdraws_one(world: World) -> None:
     admin.post("/manage/shares/", {"share": share.pk})
     assert not Share.objects.exists()
     assert signed_in(world.colleague).get(f"/patients/{world.patient.pk}/").status_code == 404
+
+
+def test_it_lists_shares_in_the_same_number_of_queries_for_one_and_seven(world: World) -> None:
+    admin = signed_in(world.admin)
+    with CaptureQueriesContext(connection) as small:
+        assert admin.get("/manage/shares/").status_code == 200
+    for number in range(6):
+        patient = actions.register_patient(world.owner, name=f"Shared {number}")
+        actions.share_patient(world.owner, patient, world.outsider)
+    with CaptureQueriesContext(connection) as large:
+        page = admin.get("/manage/shares/").content.decode()
+    assert page.count('name="share"') == 7
+    assert len(large) == len(small)
+
+
+def test_it_shows_an_admin_only_their_own_clinics_shares(world: World) -> None:
+    page = signed_in(world.other_admin).get("/manage/shares/").content.decode()
+    assert world.patient.code not in page
+    share = Share.objects.get()
+    response = signed_in(world.other_admin).post("/manage/shares/", {"share": share.pk})
+    assert response.status_code == 404
+    assert Share.objects.filter(pk=share.pk).exists()
 
 
 def test_it_creates_a_protocol_and_refuses_an_unknown_instrument(world: World) -> None:

@@ -11,15 +11,18 @@ from tests.web.pages.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = ["owner", "colleague", "outsider", "researcher", "admin", "other_admin"]
+PEOPLE = ["owner", "colleague", "outsider", "researcher", "lead", "admin", "other_admin"]
 PAGES = [
-    ("/caseload/", [200, 200, 200, 404, 404, 404]),
-    ("/patients/new/", [200, 200, 200, 404, 404, 404]),
-    ("/patients/{patient}/", [200, 200, 404, 404, 404, 404]),
-    ("/visits/{visit}/paper/", [200, 200, 404, 404, 404, 404]),
-    ("/clinic/", [404, 404, 404, 200, 404, 404]),
-    ("/manage/staff/", [404, 404, 404, 404, 200, 200]),
-    ("/manage/audit/", [404, 404, 404, 404, 200, 200]),
+    ("/caseload/", [200, 200, 200, 404, 404, 404, 404]),
+    ("/patients/new/", [200, 200, 200, 404, 404, 404, 404]),
+    ("/patients/{patient}/", [200, 200, 404, 404, 404, 404, 404]),
+    ("/visits/{visit}/paper/", [200, 200, 404, 404, 404, 404, 404]),
+    ("/clinic/", [404, 404, 404, 200, 200, 404, 404]),
+    ("/manage/staff/", [404, 404, 404, 404, 404, 200, 200]),
+    ("/manage/shares/", [404, 404, 404, 404, 404, 200, 200]),
+    ("/manage/protocols/", [404, 404, 404, 404, 404, 200, 200]),
+    ("/manage/wording/", [404, 404, 404, 404, 404, 200, 200]),
+    ("/manage/audit/", [404, 404, 404, 404, 404, 200, 200]),
 ]
 
 
@@ -41,6 +44,10 @@ def test_it_answers_each_person_as_the_matrix_says(
         ("post", "/patients/{patient}/episodes/new/"),
         ("post", "/episodes/{episode}/visits/new/"),
         ("post", "/visits/{visit}/link/"),
+        ("post", "/visits/{visit}/attendance/"),
+        ("post", "/visits/{visit}/paper/"),
+        ("post", "/episodes/{episode}/discharge/"),
+        ("post", "/patients/{patient}/shares/"),
         ("post", "/alerts/{alert}/acknowledge/"),
     ],
 )
@@ -51,9 +58,10 @@ def test_it_refuses_care_actions_outside_the_treating_scope_with_404(
     url = path.format(
         patient=world.patient.pk, episode=world.episode.pk, visit=world.visit.pk, alert=alert.pk
     )
-    for person in ["outsider", "researcher", "admin", "other_admin"]:
+    for person in ["outsider", "researcher", "lead", "admin", "other_admin"]:
         response = getattr(signed_in(getattr(world, person)), method)(url, {"x": "1"})
         assert response.status_code == 404, person
+        assert b"Ada" not in response.content
 
 
 def test_it_sends_a_visitor_to_sign_in(world: World) -> None:

@@ -1,6 +1,6 @@
 """The clinic overview: de-identified distributions and rates for the clinic lead.
 
-It reads through the researcher's scope (the clinic's patients, de-identified) and shows
+It reads through the clinic-level scope (the clinic's patients, de-identified) and shows
 only counts, medians and proportions; a per-therapist table appears only when the clinic's
 admin has turned it on.
 """
@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from alliance.web.models import Assessment, Clinic, Episode, Role, Visit, VisitStatus
-from alliance.web.scope import scoped
+from alliance.web.models import Assessment, Clinic, Episode, Visit, VisitStatus
+from alliance.web.scope import CLINIC_LEVEL, scoped
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.clinic_stats import (
     alliance_histogram,
@@ -25,14 +25,14 @@ from alliance.web.views.clinic_stats import (
 )
 
 
-@require_role(Role.RESEARCHER)
+@require_role(*CLINIC_LEVEL)
 def overview(request: HttpRequest) -> HttpResponse:
     """The clinic overview page."""
     user = staff(request)
     clinic = Clinic.objects.get(pk=clinic_of(user))
     episodes = pd.DataFrame(
         list(
-            scoped(user, Episode.objects.all()).values_list(
+            scoped(user, Episode.objects.all(), summary=True).values_list(
                 "pk", "condition", "therapist__username", "end_date", "discharge_reason"
             )
         ),
@@ -44,7 +44,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         [
             (episode, visit, instrument, scale, value)
             for episode, visit, instrument, values in scoped(
-                user, Assessment.objects.filter(status="scored")
+                user, Assessment.objects.filter(status="scored"), summary=True
             ).values_list("visit__episode_id", "visit__number", "instrument_id", "scores")
             for scale, value in values.items()
             if value is not None
@@ -53,7 +53,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     table = episode_table(episodes.drop(columns=["end_date", "reason"]), scores)
     visits = scoped(
-        user, Visit.objects.filter(date__lte=timezone.localdate()), via="episode__patient"
+        user,
+        Visit.objects.filter(date__lte=timezone.localdate()),
+        summary=True,
+        via="episode__patient",
     )
     attended = visits.filter(status=VisitStatus.ATTENDED)
     answered = attended.filter(assessments__isnull=False).distinct().count()

@@ -11,6 +11,7 @@ START = {
     Role.THERAPIST: "caseload",
     Role.RESEARCHER: "clinic_overview",
     Role.ADMIN: "manage_staff",
+    Role.LEAD: "clinic_overview",
 }
 
 

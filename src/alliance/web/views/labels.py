@@ -10,4 +10,9 @@ VISIT_STATUS = {
     "missed": _("Missed"),
     "cancelled": _("Cancelled"),
 }
-ROLES = [("therapist", _("Therapist")), ("researcher", _("Researcher")), ("admin", _("Admin"))]
+ROLES = [
+    ("therapist", _("Therapist")),
+    ("lead", _("Clinic lead")),
+    ("researcher", _("Researcher")),
+    ("admin", _("Admin")),
+]

@@ -17,7 +17,8 @@ from alliance.instruments.definition import LicenceStatus
 from alliance.instruments.wording import WordingError
 from alliance.interop.wording_files import installed_wording
 from alliance.web import actions
-from alliance.web.models import Clinic, Protocol, Role, Share, User
+from alliance.web.models import Clinic, Protocol, Role, User
+from alliance.web.scope import MANAGING, clinic_shares
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.instrument_text import instrument_text
 from alliance.web.views.labels import ROLES
@@ -73,13 +74,11 @@ def _staff_post(request: HttpRequest, admin: User, clinic: Clinic, new_user: New
     return ""
 
 
-@require_role(Role.ADMIN)
+@require_role(*MANAGING)
 def shares_page(request: HttpRequest) -> HttpResponse:
     """Patients shared between therapists (by code), and withdrawing a share."""
     admin = staff(request)
-    shares = Share.objects.filter(patient__clinic_id=clinic_of(admin)).select_related(
-        "patient", "therapist", "granted_by"
-    )
+    shares = clinic_shares(admin)
     if request.method == "POST":
         share = shares.filter(pk=request.POST.get("share", "0") or 0).first()
         if share is None:
