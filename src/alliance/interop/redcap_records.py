@@ -77,6 +77,8 @@ def redcap_project(research: ResearchTables) -> RedcapProject:
     records = rows[[*keys, *VISIT_FIELDS]].reset_index(drop=True)
     episodes = research.episodes.assign(visit=1)
     records = records.merge(episodes, on=keys, how="left")
+    absent = [field for field in EPISODE_FIELDS if field not in records]
+    records = records.assign(**dict.fromkeys(absent, ""))
     forms = ["episode", "visit"]
     for instrument, frame in research.answers.items():
         definition = instruments.load(instrument)

@@ -13,6 +13,9 @@ object exists.
   rates), which read the clinic's patients through ``clinic_level`` (``scoped(summary=True)``).
 - The role sets of the families of staff pages are declared here too (``TREATING``,
   ``CLINIC_LEVEL``, ``MANAGING``), for ``views.access.require_role`` to enforce.
+- Exports (``may_export``, ``exportable_patients``) take the whole clinic: de-identified for
+  a researcher or an admin, identifiable (codes and dates) for an admin alone; a therapist
+  exports nothing.
 
 The evidence map is literature, not patient data: every signed-in member of staff may read
 it (``EVIDENCE_READERS``). Systematic reviews belong to a clinic: its therapists, researchers
@@ -62,6 +65,21 @@ def visible_patients(user: User) -> QuerySet[Patient]:
         shared = Share.objects.filter(patient=OuterRef("pk"), therapist=user)
         return in_clinic.filter(Q(therapist=user) | Exists(shared))
     return Patient.objects.none()
+
+
+def may_export(user: User, *, identifiable: bool) -> bool:
+    """Whether ``user`` may export their clinic's assessments, de-identified or identifiable."""
+    if not user.is_authenticated or not user.is_active or user.clinic_id is None:
+        return False
+    allowed = (Role.ADMIN,) if identifiable else (Role.ADMIN, Role.RESEARCHER)
+    return user.role in allowed
+
+
+def exportable_patients(user: User, *, identifiable: bool) -> QuerySet[Patient]:
+    """The patients whose assessments ``user`` may export: their whole clinic, or none."""
+    if user.clinic_id is None or not may_export(user, identifiable=identifiable):
+        return Patient.objects.none()
+    return Patient.objects.filter(clinic_id=user.clinic_id)
 
 
 def clinic_level(user: User) -> QuerySet[Patient]:

@@ -12,15 +12,17 @@ from django.utils import timezone
 
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.audit import record
-from alliance.web.models import ApiToken, Clinic, Role, User
+from alliance.web.models import ApiToken, Clinic, ClinicKey, Role, User
 
 TOKEN_DAYS = 90
 
 
 def create_clinic(name: str) -> Clinic:
-    """A new, empty clinic (set-up is done from the command line, by the operator)."""
+    """A new, empty clinic with its own pseudonym key for research exports (set-up is done
+    from the command line, by the operator)."""
     with transaction.atomic():
         clinic = Clinic.objects.create(name=name)
+        ClinicKey.objects.create(clinic=clinic)
         record("clinic_created", actor=None, target=clinic, detail={"clinic": clinic.pk})
         return clinic
 
