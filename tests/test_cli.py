@@ -103,6 +103,7 @@ def test_the_demo_creates_a_clinic_and_prints_its_logins(data_dir: Path) -> None
     )
     assert "demo-therapist-3" in result.stdout
     assert "demo-researcher" in result.stdout
+    assert "lead         demo-lead" in result.stdout
     password = result.stdout.split("password")[-1].split()[0]
     assert password.startswith("demo-")
     assert (data_dir / "demo.sqlite3").stat().st_size > 100_000

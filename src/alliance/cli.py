@@ -242,7 +242,7 @@ def demo(port: int, no_serve: bool) -> None:
     if not no_serve:
         click.echo(f"Serving on http://127.0.0.1:{port}/ (API: /api/openapi.json); Ctrl-C stops.")
         click.echo(
-            "Sign in as a therapist for the caseload, the researcher for the clinic overview,"
+            "Sign in as a therapist for the caseload, the lead for the clinic overview,"
             " the admin for staff, protocols and the audit log."
         )
         serve("127.0.0.1", port)

@@ -44,6 +44,10 @@ def test_it_seeds_every_patient_visit_and_answer_of_the_cohort_up_to_today() -> 
     assert attended == int((past["status"] == "attended").sum())
     therapist = User.objects.get(username=logins.usernames["therapist 1"])
     assert therapist.check_password(logins.password)
+    lead = User.objects.get(username=logins.usernames["lead"])
+    assert (lead.role, lead.clinic_id) == ("lead", logins.clinic.pk)
+    assert lead.check_password(logins.password)
+    assert visible_patients(lead).count() == 0
     caseloads = [
         visible_patients(User.objects.get(username=logins.usernames[f"therapist {n}"])).count()
         for n in (1, 2, 3)

@@ -47,8 +47,9 @@ def seed_demo(cohort: Cohort | None = None) -> DemoLogins:
     password = "demo-" + secrets.token_urlsafe(9)
     with transaction.atomic():
         clinic = actions.create_clinic("Demo clinic")
-        usernames = {"admin": "demo-admin", "researcher": "demo-researcher"}
+        usernames = {"admin": "demo-admin", "lead": "demo-lead", "researcher": "demo-researcher"}
         actions.create_user(None, clinic, usernames["admin"], Role.ADMIN, password)
+        actions.create_user(None, clinic, usernames["lead"], Role.LEAD, password)
         actions.create_user(None, clinic, usernames["researcher"], Role.RESEARCHER, password)
         therapists: dict[str, User] = {}
         for number, synth_id in enumerate(sorted(cohort.episodes["therapist_id"].unique()), 1):
