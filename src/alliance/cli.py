@@ -26,6 +26,9 @@ console = Console()
 @click.version_option(package_name="alliance")
 def main() -> None:
     """Alliance: the therapeutic alliance in musculoskeletal rehabilitation."""
+    from alliance.interop.installed_instruments import register
+
+    register()
 
 
 main.add_command(analyze)
@@ -40,7 +43,7 @@ def instruments_group() -> None:
 @instruments_group.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_instruments(as_json: bool) -> None:
-    """List every bundled instrument."""
+    """List every instrument: the bundled ones and those installed by an import."""
     rows = [_summary(definition) for definition in instruments.catalog()]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -371,11 +374,21 @@ _SCORING_OPTION = click.option(
 )
 
 
+_INSTALL_OPTION = click.option(
+    "--install",
+    is_flag=True,
+    help="Install the definition in the data directory, beside the bundled instruments.",
+)
+
+
 @import_group.command(name="questionnaire")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_SCORING_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-def import_questionnaire(file: Path, scoring: Path | None, output: Path | None) -> None:
+@_INSTALL_OPTION
+def import_questionnaire(
+    file: Path, scoring: Path | None, output: Path | None, install: bool
+) -> None:
     """A FHIR Questionnaire (JSON) as a new instrument definition, written as YAML."""
     from alliance.interop.definition_drafts import definition_yaml, read_scoring_file
     from alliance.interop.import_errors import ImportFileError
@@ -389,7 +402,7 @@ def import_questionnaire(file: Path, scoring: Path | None, output: Path | None) 
         imported = questionnaire_to_definition(read_questionnaire(file), file.name, supplement)
     except ImportFileError as error:
         raise click.ClickException(str(error)) from error
-    _write_or_echo(definition_yaml(imported.definition), output)
+    _write_or_install(definition_yaml(imported.definition), output, install, imported.definition)
     click.echo(imported.summary(), err=True)
 
 
@@ -398,8 +411,9 @@ def import_questionnaire(file: Path, scoring: Path | None, output: Path | None) 
 @click.option("--form", default=None, help="The form to import when the file has several.")
 @_SCORING_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_INSTALL_OPTION
 def import_redcap_dictionary(
-    file: Path, form: str | None, scoring: Path | None, output: Path | None
+    file: Path, form: str | None, scoring: Path | None, output: Path | None, install: bool
 ) -> None:
     """One form of a REDCap data dictionary (CSV) as a new instrument definition (YAML)."""
     from alliance.interop.definition_drafts import definition_yaml, read_scoring_file
@@ -411,8 +425,24 @@ def import_redcap_dictionary(
         imported = read_dictionary(file, form, supplement)
     except ImportFileError as error:
         raise click.ClickException(str(error)) from error
-    _write_or_echo(definition_yaml(imported.definition), output)
+    _write_or_install(definition_yaml(imported.definition), output, install, imported.definition)
     click.echo(imported.summary(), err=True)
+
+
+def _write_or_install(
+    text: str, output: Path | None, install: bool, definition: Definition
+) -> None:
+    """Print or write the definition's YAML, or install it for ``instruments.load``."""
+    from alliance.interop.installed_instruments import InstrumentExistsError, install_definition
+
+    if not install:
+        _write_or_echo(text, output)
+        return
+    try:
+        target = install_definition(definition)
+    except InstrumentExistsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Installed {definition.id} in {target}", err=True)
 
 
 def _write_or_echo(text: str, output: Path | None) -> None:

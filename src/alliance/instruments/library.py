@@ -1,8 +1,18 @@
-"""Finding, loading and checking the bundled instrument definitions."""
+"""Finding, loading and checking instrument definitions: the bundled ones, then a clinic's own.
+
+A clinic's own instruments (imported from a FHIR Questionnaire or a REDCap dictionary) live in
+one extra folder of definition files: ``ALLIANCE_INSTRUMENTS_DIR`` when set, else the folder a
+face registered with ``use_installed_definitions`` (the command line and the clinic server
+register the data directory's ``instruments`` folder). A bundled id always wins: an installed
+file can never shadow a bundled definition.
+"""
 
 from __future__ import annotations
 
 import math
+import os
+import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -67,24 +77,77 @@ def check_consistency(definition: Definition, source: str) -> None:
         raise DefinitionError(f"{source}: id: {definition.id!r} does not match the file name")
 
 
-@cache
+INSTALLED_ENV = "ALLIANCE_INSTRUMENTS_DIR"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_installed_folder: Callable[[], Path] | None = None
+
+
+def use_installed_definitions(folder: Callable[[], Path] | None) -> None:
+    """Look up installed definitions in ``folder()`` too (asked at each lookup), or stop."""
+    global _installed_folder
+    _installed_folder = folder
+
+
+def installed_dir() -> Path | None:
+    """The folder of installed definitions, if one is configured."""
+    configured = os.environ.get(INSTALLED_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    return _installed_folder() if _installed_folder is not None else None
+
+
 def load(instrument_id: str) -> Definition:
-    """Load one bundled definition by id, e.g. ``load("wai_sr")``."""
-    path = definitions_dir() / f"{instrument_id}.yaml"
-    if not path.is_file():
-        known = ", ".join(ids())
-        raise KeyError(f"unknown instrument {instrument_id!r} (known: {known})")
-    return parse_definition(path.read_text(encoding="utf-8"), path.name)
+    """Load one definition by id, e.g. ``load("wai_sr")``: bundled first, then installed."""
+    if _ID.match(instrument_id):
+        if instrument_id in _bundled_ids():
+            return _bundled(instrument_id)
+        path = _installed_path(instrument_id)
+        if path is not None:
+            return _installed(str(path), path.stat().st_mtime_ns)
+    known = ", ".join(ids())
+    raise KeyError(f"unknown instrument {instrument_id!r} (known: {known})")
 
 
 def ids() -> list[str]:
-    """The ids of every bundled definition, sorted."""
-    return sorted(path.stem for path in definitions_dir().glob("*.yaml"))
+    """The ids of every bundled and installed definition, sorted."""
+    found = set(_bundled_ids())
+    folder = installed_dir()
+    if folder is not None and folder.is_dir():
+        found |= {path.stem for path in folder.glob("*.yaml") if _ID.match(path.stem)}
+    return sorted(found)
+
+
+def bundled_ids() -> list[str]:
+    """The ids of the definitions that ship with Alliance, sorted."""
+    return sorted(_bundled_ids())
+
+
+@cache
+def _bundled_ids() -> frozenset[str]:
+    return frozenset(path.stem for path in definitions_dir().glob("*.yaml"))
 
 
 def catalog() -> list[Definition]:
-    """Every bundled definition, sorted by id."""
+    """Every definition, bundled and installed, sorted by id."""
     return [load(instrument_id) for instrument_id in ids()]
+
+
+@cache
+def _bundled(instrument_id: str) -> Definition:
+    path = definitions_dir() / f"{instrument_id}.yaml"
+    return parse_definition(path.read_text(encoding="utf-8"), path.name)
+
+
+@cache
+def _installed(path: str, modified: int) -> Definition:
+    """An installed file, parsed once per version of it (``modified`` keys the cache)."""
+    return parse_definition(Path(path).read_text(encoding="utf-8"), Path(path).name)
+
+
+def _installed_path(instrument_id: str) -> Path | None:
+    folder = installed_dir()
+    path = folder / f"{instrument_id}.yaml" if folder is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def _field_path(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:

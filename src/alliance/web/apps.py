@@ -6,7 +6,8 @@ from django.apps import AppConfig
 
 
 class ClinicConfig(AppConfig):
-    """Registers the models under the label ``clinic`` and connects the login audit."""
+    """Registers the models under the label ``clinic``, connects the login audit and lets the
+    instrument library find the clinic's installed instruments."""
 
     name = "alliance.web"
     label = "clinic"
@@ -14,4 +15,7 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from alliance.interop.installed_instruments import register
         from alliance.web import login_audit  # noqa: F401  (connects the receivers)
+
+        register()
