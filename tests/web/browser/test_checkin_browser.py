@@ -224,6 +224,66 @@ def test_it_keeps_the_answers_when_the_connection_drops(
     assert _stored(clinic)["vas_pain"] == {"q1": 100}
 
 
+def test_it_restores_the_answers_on_screen_after_a_reload(
+    clinic: Clinic1, live_server: object, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    problems = _watch(page)
+    url = _link(clinic, str(live_server))
+    page.goto(url)
+    checkin = dict(zip(range(1, 5), ["8", "7", "9", "6"], strict=True))
+    for item, answer in checkin.items():
+        page.locator(f"label.choice:has(input[name='checkin-q{item}'][value='{answer}'])").tap()
+    page.locator("[data-next]").tap()
+    page.locator("label.choice:has(input[name='nprs-q1'][value='3'])").tap()
+    page.reload()
+    expect(page.locator("#progress-text")).to_have_text("Part 2 of 3")
+    expect(page.locator("input[name='nprs-q1'][value='3']")).to_be_checked()
+    for item, answer in checkin.items():
+        expect(page.locator(f"input[name='checkin-q{item}'][value='{answer}']")).to_be_checked()
+    assert page.url == url
+    path = url.removeprefix(str(live_server))
+    assert page.evaluate("() => Object.keys(sessionStorage)") == [f"alliance-checkin:{path}"]
+    page.locator("[data-next]").tap()
+    track = page.locator("[role=slider]")
+    track.focus()
+    page.keyboard.press("End")
+    # the connection drops as the patient sends; they reload once it is back
+    phone.set_offline(True)
+    page.locator("[data-send]").tap()
+    expect(page.locator("#send-status")).to_contain_text("We could not reach the clinic")
+    phone.set_offline(False)
+    page.reload()
+    expect(page.locator("#progress-text")).to_have_text("Part 3 of 3")
+    expect(page.locator("[role=slider]")).to_have_attribute("aria-valuenow", "100")
+    assert Assessment.objects.filter(visit=clinic.visit).count() == 0
+    page.locator("[data-send]").tap()
+    expect(page).to_have_url(f"{live_server}/checkin/thanks/")
+    assert page.evaluate("() => sessionStorage.length") == 0
+    assert Assessment.objects.filter(visit=clinic.visit).count() == 3
+    assert _stored(clinic) == {
+        "checkin": {f"q{n}": int(v) for n, v in checkin.items()},
+        "nprs": {"q1": 3},
+        "vas_pain": {"q1": 100},
+    }
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("These answers have already been sent")
+    assert Assessment.objects.filter(visit=clinic.visit).count() == 3
+    # the only console errors: the send that failed offline, and the 410 of the used link
+    assert [p for p in problems if not p.startswith("Failed to load resource")] == []
+
+
+def test_it_forgets_the_kept_answers_on_the_thank_you_page(
+    clinic: Clinic1, live_server: object, desktop: BrowserContext
+) -> None:
+    page = desktop.new_page()
+    page.goto(_link(clinic, str(live_server)))
+    page.locator("label.choice:has(input[name='checkin-q1'][value='5'])").click()
+    assert page.evaluate("() => sessionStorage.length") == 1
+    page.goto(f"{live_server}/checkin/thanks/")
+    assert page.evaluate("() => sessionStorage.length") == 0
+
+
 def test_it_has_no_serious_accessibility_violation_on_the_patient_pages(
     clinic: Clinic1, live_server: object, browser: Browser
 ) -> None:

@@ -1,9 +1,34 @@
 /* The patient check-in: one instrument at a time, visual-analogue lines, and a submission
-   that survives a lost connection. Without this script the form still works on one page. */
+   that survives a lost connection. Without this script the form still works on one page.
+
+   Answers in progress are kept in the tab's sessionStorage under the visit link (never in
+   the address), so a reload after a dropped connection shows them again; they are removed
+   once the clinic has them (on a successful send, and on the thank-you and already-sent
+   pages), and opening another check-in link in the tab removes those of any earlier one. */
 (function () {
   "use strict";
+  var PREFIX = "alliance-checkin:";
+  var key = PREFIX + window.location.pathname;
+
+  function storage() {
+    try { return window.sessionStorage; } catch (error) { return null; }
+  }
+
+  function forget(keep) {
+    var saved = storage();
+    if (!saved) { return; }
+    for (var i = saved.length - 1; i >= 0; i--) {
+      var name = saved.key(i);
+      if (name && name.indexOf(PREFIX) === 0 && name !== keep) { saved.removeItem(name); }
+    }
+  }
+
   var form = document.getElementById("checkin-form");
-  if (!form) { return; }
+  if (!form) {
+    if (document.querySelector("[data-checkin-done]")) { forget(null); }
+    return;
+  }
+  forget(key);
   document.documentElement.classList.add("js");
   form.noValidate = true;
 
@@ -15,6 +40,51 @@
   var progressText = document.getElementById("progress-text");
   var bar = form.querySelector(".progress-bar span");
   var current = 0;
+  var ready = false;
+
+  function inputsNamed(name) {
+    return Array.prototype.filter.call(form.querySelectorAll("input"), function (input) {
+      return input.name === name;
+    });
+  }
+
+  /* What the patient has answered so far, and which part they are on. */
+  function remember() {
+    var saved = storage();
+    if (!ready || !saved) { return; }
+    var answers = {};
+    Array.prototype.forEach.call(form.querySelectorAll("[data-question] input"), function (input) {
+      if (input.type === "radio" ? input.checked : input.value !== "") {
+        answers[input.name] = input.value;
+      }
+    });
+    try {
+      saved.setItem(key, JSON.stringify({ answers: answers, step: current }));
+    } catch (error) { /* storage full or refused: the answers stay on screen all the same */ }
+  }
+
+  /* Put back the answers kept for this link, where the page does not already hold one (after
+     a refused send the server shows what was sent); give the part the patient was on. */
+  function restore() {
+    var saved = storage();
+    var kept = null;
+    try { kept = saved ? JSON.parse(saved.getItem(key) || "null") : null; } catch (error) { kept = null; }
+    if (!kept || typeof kept.answers !== "object" || kept.answers === null) { return 0; }
+    Object.keys(kept.answers).forEach(function (name) {
+      var value = String(kept.answers[name]);
+      var inputs = inputsNamed(name);
+      var answered = inputs.some(function (input) {
+        return input.type === "radio" ? input.checked : input.value !== "";
+      });
+      if (answered) { return; }
+      inputs.forEach(function (input) {
+        if (input.type === "radio") { input.checked = input.value === value; }
+        else { input.value = value; }
+      });
+    });
+    return typeof kept.step === "number" ? kept.step : 0;
+  }
+  var keptStep = restore();
 
   function decimals(step) {
     var text = String(step);
@@ -61,6 +131,7 @@
       track.setAttribute("aria-valuetext", format(value));
       shown.textContent = format(value);
       box.closest("[data-question]").classList.remove("invalid");
+      remember();
     }
     function fromPointer(event) {
       var rect = track.getBoundingClientRect();
@@ -91,15 +162,18 @@
   }
   Array.prototype.forEach.call(form.querySelectorAll("[data-vas]"), makeLine);
 
-  function unanswered(step) {
-    var missing = [];
-    Array.prototype.forEach.call(step.querySelectorAll("[data-question]"), function (question) {
-      var inputs = question.querySelectorAll("input");
-      var answered = Array.prototype.some.call(inputs, function (input) {
+  function missingIn(step) {
+    return Array.prototype.filter.call(step.querySelectorAll("[data-question]"), function (question) {
+      return !Array.prototype.some.call(question.querySelectorAll("input"), function (input) {
         return input.type === "radio" ? input.checked : input.value !== "";
       });
-      question.classList.toggle("invalid", !answered);
-      if (!answered) { missing.push(question); }
+    });
+  }
+
+  function unanswered(step) {
+    var missing = missingIn(step);
+    Array.prototype.forEach.call(step.querySelectorAll("[data-question]"), function (question) {
+      question.classList.toggle("invalid", missing.indexOf(question) >= 0);
     });
     return missing;
   }
@@ -126,6 +200,7 @@
     progressText.textContent = text;
     progressText.classList.remove("visually-hidden");
     bar.style.width = ((index + 1) / steps.length * 100) + "%";
+    remember();
     if (moveFocus) {
       var legend = steps[index].querySelector("legend");
       legend.tabIndex = -1;
@@ -147,7 +222,9 @@
   form.addEventListener("change", function (event) {
     var question = event.target.closest("[data-question]");
     if (question) { question.classList.remove("invalid"); }
+    remember();
   });
+  form.addEventListener("input", remember);
   next.addEventListener("click", function () { if (checkStep()) { show(current + 1, true); } });
   back.addEventListener("click", function () { say(""); show(current - 1, true); });
 
@@ -161,7 +238,11 @@
     fetch(form.action || window.location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "follow"
     }).then(function (response) {
-      if (response.ok && response.redirected) { window.location.assign(response.url); return; }
+      if (response.ok && response.redirected) {
+        forget(null);
+        window.location.assign(response.url);
+        return;
+      }
       /* The server has something to say (answers to fix, a used link): let it show the page. */
       form.submit();
     }).catch(function () {
@@ -172,9 +253,19 @@
     });
   });
 
-  if (steps.length) {
+  /* The first part with a question marked by the server; else the part kept for this link,
+     provided every part before it is answered; else the first. */
+  function startAt() {
     var invalid = form.querySelector(".question.invalid");
-    var start = invalid ? steps.indexOf(invalid.closest("[data-step]")) : 0;
-    show(Math.max(0, start), false);
+    if (invalid) { return Math.max(0, steps.indexOf(invalid.closest("[data-step]"))); }
+    var start = Math.min(Math.max(0, keptStep), steps.length - 1);
+    for (var i = 0; i < start; i++) {
+      if (missingIn(steps[i]).length) { return i; }
+    }
+    return start;
   }
+
+  if (steps.length) { show(startAt(), false); }
+  ready = true;
+  remember();
 })();
