@@ -456,23 +456,53 @@ def _write_or_echo(text: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
+_AS_OPTION = click.option(
+    "--as",
+    "username",
+    default=None,
+    help="Read the clinic database as this member of staff instead of a folder of tables.",
+)
+
+
+def _tables_or_clinic(tables: Path | None, username: str | None) -> Path | None:
+    """Exactly one source: a folder of tables, or the clinic database (``--as``)."""
+    if (tables is None) == (username is None):
+        raise click.UsageError("give a folder of TABLES or --as USERNAME (the clinic database)")
+    return tables
+
+
+_TABLES_ARGUMENT = click.argument(
+    "tables", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
 @export_group.command(name="fhir-bundle")
-@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_TABLES_ARGUMENT
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option(
     "--identifiable", is_flag=True, help="Confirm: the Bundle holds patient codes and dates."
 )
-def export_fhir_bundle(tables: Path, output: Path, identifiable: bool) -> None:
-    """The assessments in a folder of tables as a FHIR transaction Bundle (JSON)."""
+@_AS_OPTION
+def export_fhir_bundle(
+    tables: Path | None, output: Path, identifiable: bool, username: str | None
+) -> None:
+    """The assessments of a folder of tables, or of the clinic (--as an admin), as a FHIR
+    transaction Bundle (JSON)."""
     from rich.progress import Progress
 
     from alliance.interop.clinic_tables import read_tables
     from alliance.interop.fhir_bundle import BundleExportError, assessments_bundle, entry_count
     from alliance.interop.output_files import write_text
 
+    folder = _tables_or_clinic(tables, username)
     if not identifiable:
         raise click.UsageError("a FHIR Bundle holds patient codes and dates: add --identifiable")
-    data = read_tables(tables)
+    if folder is None:
+        from alliance.cli_clinic import export_bundle
+
+        export_bundle(str(username), output)
+        return
+    data = read_tables(folder)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("entries", total=entry_count(data.answers, data.scores))
         try:
@@ -487,20 +517,40 @@ def export_fhir_bundle(tables: Path, output: Path, identifiable: bool) -> None:
 
 @import_group.command(name="fhir-bundle")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option(
     "--existing",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The clinic's tables: assessments already there are recognised as duplicates.",
 )
 @click.option("--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv")
-def import_fhir_bundle(file: Path, output: Path, existing: Path | None, file_format: str) -> None:
-    """A FHIR Bundle of assessments as answer and score tables in a new folder (all or nothing)."""
+@click.option(
+    "--as", "username", default=None, help="Import into the clinic database as this admin."
+)
+@click.option("--therapist", default=None, help="With --as: the therapist of new patients.")
+def import_fhir_bundle(
+    file: Path,
+    output: Path | None,
+    existing: Path | None,
+    file_format: str,
+    username: str | None,
+    therapist: str | None,
+) -> None:
+    """A FHIR Bundle of assessments as answer and score tables in a new folder (-o), or into
+    the clinic database (--as an admin); all or nothing, duplicates recognised."""
     from rich.progress import Progress
 
     from alliance.interop.clinic_tables import ClinicTables, read_tables, write_tables
     from alliance.interop.fhir_bundle_import import read_bundle
     from alliance.interop.import_errors import ImportFileError
+
+    if (output is None) == (username is None):
+        raise click.UsageError("give -o FOLDER for tables or --as USERNAME for the clinic")
+    if output is None:
+        from alliance.cli_clinic import import_bundle
+
+        import_bundle(str(username), therapist, file)
+        return
 
     known = read_tables(existing) if existing else None
     with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -516,29 +566,58 @@ def import_fhir_bundle(file: Path, output: Path, existing: Path | None, file_for
 _KEY_OPTION = click.option(
     "--key-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="The clinic's secret pseudonym key (at least 16 bytes); keep it out of the export.",
+    default=None,
+    help="With TABLES: the secret pseudonym key (at least 16 bytes); keep it out of the export."
+    " The clinic database holds its own key.",
 )
 
 
+def _key(key_file: Path | None) -> bytes:
+    if key_file is None:
+        raise click.UsageError("a folder of tables needs --key-file (the pseudonym key)")
+    return key_file.read_bytes().strip()
+
+
 @export_group.command(name="research")
-@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_TABLES_ARGUMENT
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
 @_KEY_OPTION
 @click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True)
-def export_research_command(tables: Path, output: Path, key_file: Path, min_count: int) -> None:
-    """A de-identified research export: long, wide, SPSS, R labels, codebook, report."""
+@_AS_OPTION
+@click.option(
+    "--identifiable",
+    is_flag=True,
+    help="With --as an admin: real codes, dates and ages (audited).",
+)
+def export_research_command(
+    tables: Path | None,
+    output: Path,
+    key_file: Path | None,
+    min_count: int,
+    username: str | None,
+    identifiable: bool,
+) -> None:
+    """A research export (long, wide, SPSS, R labels, codebook), de-identified by default, from
+    a folder of tables or from the clinic (--as an admin or a researcher)."""
     from rich.progress import Progress
 
     from alliance.interop.clinic_tables import read_tables
     from alliance.interop.research_files import STEPS, export_research
 
-    key = key_file.read_bytes().strip()
+    folder = _tables_or_clinic(tables, username)
+    if folder is None:
+        from alliance.cli_clinic import export_research as from_clinic
+
+        from_clinic(str(username), output, identifiable, min_count)
+        return
+    if identifiable:
+        raise click.UsageError("--identifiable exports come only from the clinic (--as)")
+    key = _key(key_file)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("research files", total=STEPS)
         try:
             export = export_research(
-                read_tables(tables),
+                read_tables(folder),
                 output,
                 key,
                 min_count,
@@ -550,18 +629,28 @@ def export_research_command(tables: Path, output: Path, key_file: Path, min_coun
 
 
 @export_group.command(name="redcap-project")
-@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_TABLES_ARGUMENT
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
 @_KEY_OPTION
-def export_redcap_project(tables: Path, output: Path, key_file: Path) -> None:
-    """A de-identified longitudinal REDCap project: dictionary, events, mapping, records."""
+@_AS_OPTION
+def export_redcap_project(
+    tables: Path | None, output: Path, key_file: Path | None, username: str | None
+) -> None:
+    """A de-identified longitudinal REDCap project (dictionary, events, mapping, records), from
+    a folder of tables or from the clinic (--as an admin or a researcher)."""
     from alliance.interop.clinic_tables import read_tables
     from alliance.interop.deidentify import deidentify
     from alliance.interop.output_files import new_folder
     from alliance.interop.redcap_records import redcap_project
 
+    folder = _tables_or_clinic(tables, username)
+    if folder is None:
+        from alliance.cli_clinic import export_redcap
+
+        export_redcap(str(username), output)
+        return
     try:
-        research, report = deidentify(read_tables(tables), key_file.read_bytes().strip())
+        research, report = deidentify(read_tables(folder), _key(key_file))
         with new_folder(output) as folder:
             for name, text in redcap_project(research).files().items():
                 (folder / name).write_text(text, encoding="utf-8")
