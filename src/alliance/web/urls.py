@@ -14,7 +14,18 @@ from django.views.i18n import set_language
 from django.views.static import serve
 
 from alliance.web.api import api
-from alliance.web.views import care, caseload, checkin, clinic, home, manage, patient
+from alliance.web.views import (
+    care,
+    caseload,
+    checkin,
+    clinic,
+    evidence,
+    evidence_reviews,
+    evidence_screening,
+    home,
+    manage,
+    patient,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -43,5 +54,48 @@ urlpatterns = [
     path("manage/protocols/", manage.protocols_page, name="manage_protocols"),
     path("manage/wording/", manage.wording_page, name="manage_wording"),
     path("manage/audit/", manage.audit_page, name="manage_audit"),
+    path("evidence/", evidence.catalogue_page, name="evidence_catalogue"),
+    path("evidence/measures/", evidence.measures_page, name="evidence_measures"),
+    path(
+        "evidence/instruments/<str:instrument_id>/",
+        evidence.instrument_page,
+        name="evidence_instrument",
+    ),
+    path("evidence/definitions/", evidence.definitions_page, name="evidence_definitions"),
+    path("evidence/studies/", evidence.studies_page, name="evidence_studies"),
+    path("evidence/summary/", evidence.summary_page, name="evidence_summary"),
+    path("evidence/reviews/", evidence_reviews.review_list, name="review_list"),
+    path("evidence/reviews/<int:review_id>/", evidence_reviews.review_detail, name="review_detail"),
+    path(
+        "evidence/reviews/<int:review_id>/duplicates/",
+        evidence_reviews.duplicates_page,
+        name="review_duplicates",
+    ),
+    path(
+        "evidence/reviews/<int:review_id>/prisma.<str:suffix>",
+        evidence_reviews.prisma_file,
+        name="review_prisma",
+    ),
+    path("evidence/reviews/<int:review_id>/meta/", evidence_reviews.meta_page, name="review_meta"),
+    path(
+        "evidence/reviews/<int:review_id>/screen/<str:stage>/",
+        evidence_screening.screen_page,
+        name="review_screen",
+    ),
+    path(
+        "evidence/reviews/<int:review_id>/conflicts/",
+        evidence_screening.conflicts_page,
+        name="review_conflicts",
+    ),
+    path(
+        "evidence/reviews/<int:review_id>/charts/",
+        evidence_screening.charts_page,
+        name="review_charts",
+    ),
+    path(
+        "evidence/reviews/<int:review_id>/charts/<str:record_id>/",
+        evidence_screening.chart_page,
+        name="review_chart",
+    ),
     path("api/", api.urls),
 ]

@@ -1,0 +1,304 @@
+"""The review pages: start a review, import an export, de-duplicate, screen blinded, resolve
+conflicts, read agreement and the PRISMA flow, chart and pool; each only in the clinic's reviews
+and the writes only by the review's own reviewers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from alliance.evidence.review.screening import Stage, Verdict
+from alliance.web.actions.review import (
+    chart_report,
+    create_review,
+    import_search_export,
+    record_decision,
+)
+from alliance.web.models import Review, ReviewRecord, Role, ScreeningDecision
+from tests.web.conftest import World, make_user
+from tests.web.pages.helpers import signed_in
+from tests.web.review_files import CSV, MALFORMED_RIS, RIS
+
+pytestmark = pytest.mark.django_db
+
+TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+REASONS = ["wrong population", "no alliance measure"]
+
+
+def _review(world: World) -> Review:
+    review = create_review(
+        world.owner, "Alliance and pain", [world.owner, world.researcher], ["adults"], REASONS
+    )
+    import_search_export(world.owner, review, "cinahl.ris", RIS.encode(), "CINAHL")
+    import_search_export(world.owner, review, "scholar.csv", CSV.encode(), "Scholar")
+    return review
+
+
+def _upload(client: Client, review: Review, name: str, text: str, source: str) -> object:
+    upload = SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+    return client.post(f"/evidence/reviews/{review.pk}/", {"file": upload, "source": source})
+
+
+def test_it_starts_a_review_with_colleagues_of_the_clinic(world: World) -> None:
+    client = signed_in(world.owner)
+    response = client.post(
+        "/evidence/reviews/",
+        {
+            "name": "Neck pain",
+            "reviewers": [world.owner.pk, world.colleague.pk, world.other_therapist.pk],
+            "criteria": "adults\nan alliance measure\n",
+            "reasons": "wrong population\n",
+        },
+    )
+    review = Review.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/evidence/reviews/{review.pk}/"
+    # the other clinic's therapist is not offered and not taken
+    assert sorted(review.reviewers.values_list("username", flat=True)) == ["colleague", "owner"]
+    assert review.criteria == ["adults", "an alliance measure"]
+    alone = client.post("/evidence/reviews/", {"name": "Solo", "reviewers": [world.owner.pk]})
+    assert alone.status_code == 400
+    assert "at least two distinct reviewers" in alone.content.decode()
+
+
+def test_reviews_stay_in_their_clinic_and_a_lead_has_none(world: World) -> None:
+    review = _review(world)
+    lead = make_user(world.clinic, "review-lead", Role.LEAD)
+    assert signed_in(world.colleague).get(f"/evidence/reviews/{review.pk}/").status_code == 200
+    for outsider in (world.other_therapist, world.other_admin, lead):
+        assert signed_in(outsider).get(f"/evidence/reviews/{review.pk}/").status_code == 404
+    assert signed_in(lead).get("/evidence/reviews/").status_code == 404
+    # a colleague who is not one of the reviewers reads the review but cannot screen it
+    path = f"/evidence/reviews/{review.pk}/screen/title_abstract/"
+    assert signed_in(world.colleague).get(path).status_code == 404
+
+
+def test_it_imports_an_export_and_counts_it_per_source(world: World) -> None:
+    review = create_review(world.owner, "R", [world.owner, world.researcher], [], REASONS)
+    client = signed_in(world.owner)
+    assert _upload(client, review, "cinahl.ris", RIS, "CINAHL").status_code == 302
+    assert _upload(client, review, "scholar.csv", CSV, "Scholar").status_code == 302
+    html = client.get(f"/evidence/reviews/{review.pk}/").content.decode()
+    assert re.search(r"<td>CINAHL</td><td>cinahl\.ris .*?</td><td class=\"num\">4</td>", html)
+    assert re.search(r"<td>Scholar</td><td>scholar\.csv .*?</td><td class=\"num\">2</td>", html)
+    assert "6 records, 1 duplicates removed, 5 to screen." in html
+
+
+def test_a_malformed_export_is_refused_whole_with_its_line(world: World) -> None:
+    review = create_review(world.owner, "R", [world.owner, world.researcher], [], REASONS)
+    response = _upload(signed_in(world.owner), review, "bad.ris", MALFORMED_RIS, "CINAHL")
+    assert response.status_code == 400
+    assert "bad.ris: CINAHL, line 6" in response.content.decode()
+    assert not ReviewRecord.objects.exists()
+
+
+def test_the_duplicates_page_reports_groups_and_takes_an_override(world: World) -> None:
+    review = _review(world)
+    client = signed_in(world.owner)
+    html = client.get(f"/evidence/reviews/{review.pk}/duplicates/").content.decode()
+    assert "<td>scholar-1</td>" in html
+    assert "<td>doi</td>" in html
+    client.post(
+        f"/evidence/reviews/{review.pk}/duplicates/",
+        {"kind": "distinct", "first": "cinahl-1", "second": "scholar-1"},
+    )
+    html = client.get(f"/evidence/reviews/{review.pk}/").content.decode()
+    assert "6 records, 0 duplicates removed, 6 to screen." in html
+
+
+def test_screening_is_blinded_until_both_reviewers_decided(world: World) -> None:
+    review = _review(world)
+    review.reviewers.add(world.colleague)
+    owner, researcher = signed_in(world.owner), signed_in(world.researcher)
+    path = f"/evidence/reviews/{review.pk}/screen/title_abstract/"
+    first = owner.get(path).content.decode()
+    assert "cinahl-1" in first
+    owner.post(path, {"record": "cinahl-1", "verdict": "include", "note": "owner-note"})
+    assert "cinahl-2" in owner.get(path).content.decode()
+    theirs = researcher.get(path).content.decode()
+    assert "cinahl-1" in theirs  # still first in their own queue
+    assert "owner" not in theirs.replace("Sign out researcher", "")
+    assert "owner-note" not in theirs
+    researcher.post(path, {"record": "cinahl-1", "verdict": "exclude"})
+    conflicts = f"/evidence/reviews/{review.pk}/conflicts/"
+    seen = owner.get(conflicts).content.decode()
+    assert "<li>owner: Include</li>" in seen
+    assert "<li>researcher: Exclude</li>" in seen
+    blind = signed_in(world.colleague).get(conflicts).content.decode()
+    assert "cinahl-1" in blind
+    assert "researcher: Exclude" not in blind
+    assert "Screen this record yourself to see the verdicts." in blind
+    owner.post(conflicts, {"record": "cinahl-1", "stage": "title_abstract", "verdict": "include"})
+    assert "cinahl-1" not in owner.get(conflicts).content.decode()
+
+
+PRIORITY_CSV = (
+    "title,year\n"
+    "Working alliance and pain in physiotherapy,2020\n"
+    "Gait speed after hip fracture surgery,2019\n"
+    "Gait speed measured in hip fracture rehabilitation,2018\n"
+    "Working alliance and pain in occupational therapy,2021\n"
+)
+
+
+def test_prioritised_order_ranks_by_the_reviewers_own_decisions(world: World) -> None:
+    review = create_review(world.owner, "R", [world.owner, world.researcher], [], REASONS)
+    import_search_export(world.owner, review, "s.csv", PRIORITY_CSV.encode(), "Scopus")
+    client = signed_in(world.owner)
+    path = f"/evidence/reviews/{review.pk}/screen/title_abstract/"
+    client.post(path, {"record": "scopus-1", "verdict": "include"})
+    client.post(path, {"record": "scopus-2", "verdict": "exclude"})
+    shown = r'<p class="muted">(scopus-\d)</p>'
+    in_file_order = re.search(shown, client.get(path).content.decode())
+    ranked = re.search(shown, client.get(path, {"order": "prioritised"}).content.decode())
+    assert in_file_order is not None
+    assert ranked is not None
+    assert in_file_order.group(1) == "scopus-3"
+    assert ranked.group(1) == "scopus-4"  # shares the words of the one included record
+
+
+def test_agreement_shows_cohens_kappa_worked_by_hand(world: World) -> None:
+    review = _review(world)
+    owner = {"cinahl-1": "include", "cinahl-2": "include", "cinahl-3": "exclude"}
+    owner["cinahl-4"] = "exclude"
+    researcher = {**owner, "cinahl-2": "exclude"}
+    for who, votes in ((world.owner, owner), (world.researcher, researcher)):
+        for record, verdict in votes.items():
+            record_decision(who, review, record, TA, Verdict(verdict))
+    # p_o = 3/4; owner includes 2/4, researcher 1/4: p_e = 2/4*1/4 + 2/4*3/4 = 1/2;
+    # kappa = (3/4 - 1/2) / (1 - 1/2) = 0.5
+    html = signed_in(world.researcher).get(f"/evidence/reviews/{review.pk}/").content.decode()
+    assert '<td class="num">4</td><td class="num">75.0</td><td class="num kappa">0.500</td>' in html
+
+
+def _screen_everything(world: World, review: Review) -> None:
+    """Title and abstract: all in but cinahl-3 (both exclude); full text: cinahl-1, cinahl-2
+    and cinahl-4 in; scholar-2 out for the first reason."""
+    for who in (world.owner, world.researcher):
+        for record in ("cinahl-1", "cinahl-2", "cinahl-4", "scholar-2"):
+            record_decision(who, review, record, TA, Verdict.INCLUDE)
+        record_decision(who, review, "cinahl-3", TA, Verdict.EXCLUDE)
+    for who in (world.owner, world.researcher):
+        for record in ("cinahl-1", "cinahl-2", "cinahl-4"):
+            record_decision(who, review, record, FT, Verdict.INCLUDE)
+        record_decision(who, review, "scholar-2", FT, Verdict.EXCLUDE, REASONS[0])
+
+
+def _flow_numbers(html: str) -> dict[str, int]:
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    return {
+        label.strip(): int(n) for label, n in re.findall(r">([^<>]+?) \(n = (\d+)\)</text>", svg)
+    }
+
+
+def test_the_prisma_diagram_on_the_page_equals_the_decisions(world: World) -> None:
+    review = _review(world)
+    client = signed_in(world.owner)
+    pending = client.get(f"/evidence/reviews/{review.pk}/").content.decode()
+    assert "title abstract screening is not finished: 5 records pending" in pending
+    _screen_everything(world, review)
+    decisions = ScreeningDecision.objects.filter(review=review)
+    # Independent count: records per file, the one shared DOI, then the unanimous decisions.
+    excluded_ta = {d.record for d in decisions.filter(stage="title_abstract", verdict="exclude")}
+    included_ft = {d.record for d in decisions.filter(stage="full_text", verdict="include")}
+    excluded_ft = {d.record for d in decisions.filter(stage="full_text", verdict="exclude")}
+    html = client.get(f"/evidence/reviews/{review.pk}/").content.decode()
+    assert _flow_numbers(html) == {
+        "Databases": 6,
+        "CINAHL": 4,
+        "Scholar": 2,
+        "Duplicate records removed": 1,
+        "Records screened": 5,
+        "Records excluded": len(excluded_ta),
+        "Reports sought for retrieval": 5 - len(excluded_ta),
+        "Reports not retrieved": 0,
+        "Reports assessed for eligibility": 5 - len(excluded_ta),
+        "wrong population": len(excluded_ft),
+        "Studies included in review": len(included_ft),
+        "Reports of included studies": len(included_ft),
+    }
+    svg = client.get(f"/evidence/reviews/{review.pk}/prisma.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert "Records screened (n = 5)" in svg.content.decode()
+    png = client.get(f"/evidence/reviews/{review.pk}/prisma.png")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_it_charts_included_reports_and_pools_their_effects(world: World) -> None:
+    review = _review(world)
+    _screen_everything(world, review)
+    client = signed_in(world.researcher)
+    charts = client.get(f"/evidence/reviews/{review.pk}/charts/").content.decode()
+    assert charts.count("to chart") == 3
+    bad = client.post(
+        f"/evidence/reviews/{review.pk}/charts/cinahl-1/",
+        {"study": "adams2019", "citation": "Adams A. 2019", "year": "twenty"},
+    )
+    assert bad.status_code == 400
+    assert "Year (year): &#x27;twenty&#x27; is not a whole number" in bad.content.decode()
+    for record, effect, se in (("cinahl-1", 0.30, 0.1), ("cinahl-2", 0.32, 0.2)):
+        client.post(
+            f"/evidence/reviews/{review.pk}/charts/{record}/",
+            {
+                "study": record.replace("-", "_"),
+                "citation": f"Study {record}",
+                "year": "2020",
+                "effect_size": str(effect),
+                "effect_size_type": "smd",
+                "standard_error": str(se),
+            },
+        )
+    chart_report(
+        world.owner,
+        review,
+        "cinahl-4",
+        "dunn2021",
+        {
+            "citation": "Dunn D. 2021",
+            "year": "2021",
+            "effect_size": "0.31",
+            "effect_size_type": "smd",
+            "standard_error": "0.1",
+        },
+    )
+    html = client.get(f"/evidence/reviews/{review.pk}/meta/").content.decode()
+    # The effects barely differ, so REML puts tau2 at 0 and pools by inverse variance:
+    # weights 100, 25, 100 -> (30 + 8 + 31) / 225 = 0.30667.
+    assert "<dd>3</dd>" in html
+    assert "<dd>0.307 (" in html
+    assert "0.0000" in html.split("τ²")[1][:40]
+
+
+def test_the_meta_analysis_says_why_it_cannot_pool(world: World) -> None:
+    review = _review(world)
+    html = signed_in(world.owner).get(f"/evidence/reviews/{review.pk}/meta/").content.decode()
+    assert "at least 2 studies" in html
+
+
+def test_review_pages_cost_the_same_queries_for_few_and_many_rows(world: World) -> None:
+    client = signed_in(world.owner)
+    first = _review(world)
+    paths = ["/evidence/reviews/", f"/evidence/reviews/{first.pk}/"]
+    paths += [f"/evidence/reviews/{first.pk}/{page}/" for page in ("duplicates", "conflicts")]
+    paths += [f"/evidence/reviews/{first.pk}/charts/", f"/evidence/reviews/{first.pk}/meta/"]
+    small = {}
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        small[path] = len(queries)
+    for _n in range(4):
+        _review(world).reviewers.add(world.colleague)
+    import_search_export(world.owner, first, "more.ris", RIS.encode(), "PubMed")
+    for who in (world.owner, world.researcher):
+        for record in ("cinahl-1", "cinahl-2", "cinahl-4"):
+            record_decision(who, first, record, TA, Verdict.INCLUDE)
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        assert len(queries) == small[path], path
+        assert len(queries) <= 15, path
