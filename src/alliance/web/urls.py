@@ -24,6 +24,7 @@ from alliance.web.views import (
     evidence_screening,
     home,
     manage,
+    manage_exports,
     patient,
 )
 
@@ -54,6 +55,7 @@ urlpatterns = [
     path("manage/protocols/", manage.protocols_page, name="manage_protocols"),
     path("manage/wording/", manage.wording_page, name="manage_wording"),
     path("manage/audit/", manage.audit_page, name="manage_audit"),
+    path("manage/exports/", manage_exports.exports_page, name="manage_exports"),
     path("evidence/", evidence.catalogue_page, name="evidence_catalogue"),
     path("evidence/measures/", evidence.measures_page, name="evidence_measures"),
     path(
