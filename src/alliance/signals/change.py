@@ -25,13 +25,16 @@ from alliance.signals.series import group_ends, group_numbers
 RECOVERED, IMPROVED, UNCHANGED, DETERIORATED = "recovered", "improved", "unchanged", "deteriorated"
 
 
+COLUMNS = ["series", "instrument", "scale", "patient", "first_visit", "first", "latest_visit",
+           "latest", "rci", "category", "mcid_met"]  # fmt: skip
+
+
 def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.DataFrame:
     """One row per series and scale with an SEM: first, latest, RCI, category, mcid_met."""
-    pairs = group_numbers(table, ["instrument", "scale"])
-    names = _names(table, group_ends(pairs)[0])
-    measured = {key: found for key in names if (found := _measured_scale(*key)) is not None}
-    kept = [number for number, key in enumerate(names) if key in measured]
-    summary = _first_and_latest(table.take(np.flatnonzero(np.isin(pairs, kept))))
+    measured, kept = _measured_rows(table)
+    if not kept.any():
+        return pd.DataFrame(columns=COLUMNS)
+    summary = _first_and_latest(table.take(np.flatnonzero(kept)))
     numbers = group_numbers(summary, ["instrument", "scale"])
     parts = [
         _classify(
@@ -39,9 +42,25 @@ def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.Da
         )
         for number, key in enumerate(_names(summary, group_ends(numbers)[0]))
     ]
-    if not parts:
-        return summary.iloc[:0].assign(rci=[], category=[], mcid_met=[])
     return pd.concat(parts, ignore_index=True)
+
+
+def _measured_rows(
+    table: pd.DataFrame,
+) -> tuple[dict[tuple[str, str], tuple[Scale, float]], np.ndarray]:
+    """The scales in ``table`` that have an SEM, and which rows are on them. Looked up per
+    instrument first, so a table with none (a check-in) costs almost nothing."""
+    instrument, scale = table["instrument"].to_numpy(), table["scale"].to_numpy()
+    measured: dict[tuple[str, str], tuple[Scale, float]] = {}
+    kept = np.zeros(len(table), dtype=bool)
+    for name in pd.unique(instrument):
+        on = instrument == name
+        for scale_id in pd.unique(scale[on]):
+            found = _measured_scale(str(name), str(scale_id))
+            if found is not None:
+                measured[str(name), str(scale_id)] = found
+                kept |= on & (scale == scale_id)
+    return measured, kept
 
 
 def _names(table: pd.DataFrame, rows: np.ndarray) -> list[tuple[str, str]]:

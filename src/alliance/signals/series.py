@@ -20,25 +20,40 @@ class SeriesError(ValueError):
 
 
 def prepare(scores: pd.DataFrame) -> pd.DataFrame:
-    """Return the table with ``patient`` and ``series`` columns, sorted by series and visit."""
+    """Return the table with ``patient`` and ``series`` columns, sorted by series and visit.
+
+    The checks and the sort run on arrays and the table is rebuilt once: this runs at every
+    check-in, where a table has tens of rows and each pandas operation would cost more than
+    the signals themselves.
+    """
     table = scores.rename(columns={"patient_id": "patient"})
     missing = [name for name in ("patient", *REQUIRED) if name not in table.columns]
     if missing:
         raise SeriesError(f"the table of scores lacks the columns {', '.join(missing)}")
-    table = table.assign(
-        score=pd.to_numeric(table["score"], errors="coerce"),
-        visit=pd.to_numeric(table["visit"], errors="coerce"),
-        patient=table["patient"].astype(str),
-    )
-    bad = table["visit"].isna() | table["score"].isna()
+    score, visit = _numbers(table["score"]), _numbers(table["visit"])
+    bad = np.isnan(visit) | np.isnan(score)
     if bad.any():
-        row = int(bad.to_numpy().argmax()) + 1
+        row = int(bad.argmax()) + 1
         raise SeriesError(f"row {row}: visit and score must be numbers")
-    series = table["episode_id"].astype(str) if "episode_id" in table.columns else table["patient"]
-    table = table.assign(series=series, visit=table["visit"].astype(int))
-    return table.sort_values(["series", "instrument", "scale", "visit"], kind="stable").reset_index(
-        drop=True
-    )
+    patient = table["patient"].astype(str).to_numpy()
+    series = table["episode_id"].astype(str).to_numpy() if "episode_id" in table else patient
+    keys = [pd.factorize(table[name], sort=True)[0] for name in ("scale", "instrument")]
+    order = np.lexsort((visit, *keys, pd.factorize(series, sort=True)[0]))
+    columns = {name: table[name].array.take(order) for name in table.columns}
+    columns |= {
+        "score": score[order],
+        "visit": visit[order].astype(int),
+        "patient": patient[order],
+        "series": series[order],
+    }
+    return pd.DataFrame(columns)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as floats, NaN where a value is not a number."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 Split = dict[tuple[str, str], pd.DataFrame]

@@ -16,6 +16,9 @@ from alliance.web.env import SettingError
 SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 SQLITE_BUSY_SECONDS = 20
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
+CONNECTION_SECONDS = 60
+"""Each server thread keeps its connection this long: opening one per request costs more
+than a check-in's own work (and closing SQLite's last connection checkpoints its log)."""
 
 
 def sqlite_database(path: Path) -> dict[str, Any]:
@@ -28,6 +31,7 @@ def sqlite_database(path: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": SQLITE_BUSY_SECONDS,
         },
+        "CONN_MAX_AGE": CONNECTION_SECONDS,
         "TEST": {"NAME": None},
     }
 
@@ -56,6 +60,6 @@ def database_from_url(url: str) -> dict[str, Any]:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
-        "CONN_MAX_AGE": 60,
+        "CONN_MAX_AGE": CONNECTION_SECONDS,
         "CONN_HEALTH_CHECKS": True,
     }

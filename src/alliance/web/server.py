@@ -29,9 +29,13 @@ def migrate() -> None:
 
 
 def serve(host: str, port: int, threads: int = DEFAULT_THREADS) -> None:
-    """Serve the clinic with Waitress until interrupted."""
+    """Serve the clinic with Waitress until interrupted, each clinic's signal models fitted
+    first so that no check-in waits for a fit."""
     import waitress
 
+    from alliance.web.signal_models import warm_up
     from alliance.web.wsgi import application
+
+    warm_up()
 
     waitress.serve(application, host=host, port=port, threads=threads, ident="alliance")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alliance import instruments
 from alliance.web import feedback
@@ -38,7 +39,10 @@ Answers = Mapping[str, Mapping[str, Any]]
 def issue_checkin_link(by: User, visit: Visit) -> tuple[CheckinLink, str]:
     """A new link for ``visit``; returns the row and the token (shown once, never stored)."""
     if visit.status == VisitStatus.CANCELLED:
-        raise ConflictError("the visit was cancelled")
+        raise ConflictError(
+            _("Visit %(number)s was cancelled: it cannot have a check-in link."),
+            number=visit.number,
+        )
     secret = secrets.token_urlsafe(24)
     with transaction.atomic():
         link = CheckinLink.objects.create(
@@ -58,14 +62,16 @@ def resolve_link(token: str) -> CheckinLink:
             token, salt=LINK_SALT, max_age=timedelta(hours=settings.CHECKIN_LINK_HOURS)
         )
     except signing.BadSignature as error:
-        raise InvalidLinkError("this link is not valid") from error
+        raise InvalidLinkError(_("This check-in link is not valid.")) from error
     link = (
-        CheckinLink.objects.select_related("visit__episode__patient", "visit__episode__protocol")
+        CheckinLink.objects.select_related(
+            "visit__episode__patient__clinic", "visit__episode__protocol"
+        )
         .filter(digest=token_digest(str(secret)))
         .first()
     )
     if link is None or link.expires_at <= timezone.now():
-        raise InvalidLinkError("this link is not valid")
+        raise InvalidLinkError(_("This check-in link is not valid."))
     return link
 
 
@@ -91,17 +97,16 @@ def record_assessment(
     """
     scored = [score_answers(instrument_id, items) for instrument_id, items in answers.items()]
     if not scored:
-        raise AnswersRejectedError([AnswerProblem("", "", "", "no answers were given")])
+        raise AnswersRejectedError([AnswerProblem("", "", "", _("no answers were given"))])
     with transaction.atomic():
         if link is not None:
-            link = CheckinLink.objects.select_for_update().get(pk=link.pk)
-            if link.used_at is not None:
+            if not _claim(link):
                 return _repeat_of(link, answers)
             allowed = set(instruments_for(visit))
             unexpected = sorted(set(answers) - allowed)
             if unexpected:
                 raise AnswersRejectedError(
-                    [AnswerProblem(i, "", "", "is not asked at this visit") for i in unexpected]
+                    [AnswerProblem(i, "", "", _("is not asked at this visit")) for i in unexpected]
                 )
         patient = visit.episode.patient
         created = [
@@ -115,9 +120,6 @@ def record_assessment(
             )
             for definition, fields in scored
         ]
-        if link is not None:
-            link.used_at = timezone.now()
-            link.save(update_fields=["used_at"])
         record(
             "assessment_recorded",
             actor=by,
@@ -129,10 +131,20 @@ def record_assessment(
         return created
 
 
+def _claim(link: CheckinLink) -> bool:
+    """Mark the link used unless it already is, in one statement: of two submissions racing
+    through one link, exactly one claims it and the other waits for it and sees it used."""
+    now = timezone.now()
+    claimed = CheckinLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now)
+    if claimed:
+        link.used_at = now
+    return bool(claimed)
+
+
 def _repeat_of(link: CheckinLink, answers: Answers) -> list[Assessment]:
     stored = list(link.assessments.order_by("pk"))
     if {a.instrument_id: a.answers for a in stored} != {k: dict(v) for k, v in answers.items()}:
-        raise ConflictError("this link has already been used")
+        raise ConflictError(_("This check-in link has already been used, with other answers."))
     return stored
 
 
@@ -145,18 +157,18 @@ def score_answers(
         definition = instruments.load(instrument_id)
     except KeyError:
         raise AnswersRejectedError(
-            [AnswerProblem(instrument_id, "", "", "is not a known instrument")]
+            [AnswerProblem(instrument_id, "", "", _("is not a known instrument"))]
         ) from None
     known = {item.id for item in definition.items}
     if definition.weights != "none":
         known |= {f"{item}_weight" for item in list(known)}
     problems = [
-        AnswerProblem(instrument_id, name, _cell(value), "is not an item of this instrument")
+        AnswerProblem(instrument_id, name, _cell(value), _("is not an item of this instrument"))
         for name, value in items.items()
         if name not in known
     ]
     problems += [
-        AnswerProblem(instrument_id, name, _cell(value), "must be a number, a text or null")
+        AnswerProblem(instrument_id, name, _cell(value), _("must be a number, a text or null"))
         for name, value in items.items()
         if isinstance(value, bool | list | dict)
     ]
