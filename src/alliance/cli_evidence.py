@@ -12,14 +12,19 @@ import json
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 import click
 
 from alliance.evidence import queries
 from alliance.evidence.catalogue import bundled_catalogue
 from alliance.evidence.review.agreement import agreement
-from alliance.evidence.review.charting import STUDY_FORM, ChartingError, chart
+from alliance.evidence.review.charting import (
+    STUDY_FORM,
+    ChartingError,
+    chart,
+    meta_analysis_frame,
+)
 from alliance.evidence.review.dedup import Override
 from alliance.evidence.review.prisma import FlowError, prisma_counts
 from alliance.evidence.review.project import ReviewProject
@@ -41,10 +46,20 @@ from alliance.interop.review_files import (
     write_flow,
     write_project,
 )
+from alliance.stats._data import AnalysisError
+from alliance.stats.meta import METHODS, meta_analysis
 
 P = ParamSpec("P")
 R = TypeVar("R")
-ERRORS = (RecordFormatError, ProjectFileError, ScreeningError, ChartingError, FlowError, KeyError)
+ERRORS = (
+    RecordFormatError,
+    ProjectFileError,
+    ScreeningError,
+    ChartingError,
+    FlowError,
+    KeyError,
+    AnalysisError,
+)
 FOLDER = click.Path(file_okay=False, path_type=Path)
 STAGE = click.option(
     "--stage",
@@ -389,3 +404,20 @@ def prisma_command(folder: Path, output: Path | None) -> None:
     if output:
         write_flow(counts, output)
         click.echo(f"Flow diagram written to {output}")
+
+
+@review.command(name="meta")
+@click.argument("folder", type=FOLDER)
+@click.option("--method", type=click.Choice(METHODS), default="REML", show_default=True)
+@clear_errors
+def meta_command(folder: Path, method: str) -> None:
+    """Pool the charted effect sizes (with their standard errors) in a meta-analysis."""
+    frame = meta_analysis_frame(read_project(folder).charts)
+    kinds = sorted(set(frame["effect_size_type"]) - {""})
+    if len(kinds) > 1:
+        raise click.ClickException(
+            f"the charted effect sizes mix types ({', '.join(kinds)}): pool one type at a time"
+        )
+    pooled = cast(Literal["FE", "DL", "REML", "PM"], method)
+    result = meta_analysis(frame, effect="yi", variance="vi", labels="study", method=pooled)
+    click.echo(result.summary())
