@@ -55,6 +55,10 @@ from alliance.web.models import (
 
 Progress = Callable[[int], None]
 PATIENT, EPISODE = "patient", "episode"
+MAX_KEY = 64
+"""The longest identifier ``ImportedKey.value`` holds."""
+MAX_CODE = 16
+"""The longest patient code this clinic keeps as it came; longer ones get a new code."""
 
 
 class BundleRejectedError(ActionError):
@@ -215,6 +219,8 @@ class _Local:
         by_code = {p.code: p for p in Patient.objects.filter(clinic=self.clinic, code__in=codes)}
         for row in _rows(keys):
             where = f"Encounter {row.episode_id}/{int(row.visit)}"
+            if len(str(row.clinic_id)) > MAX_KEY:
+                raise ImportFileError(self.source, where, "its clinic identifier is too long")
             patient = self._patient(row.clinic_id, row.patient_id, imported, by_code)
             episode = self._episode(row, patient, imported, keys, where)
             self._visit(episode, row, where)
@@ -247,9 +253,9 @@ class _Local:
         known = imported.get((system, PATIENT, code))
         patient = known.patient if known is not None else by_code.get(code)
         if patient is None:
-            if len(code) > ImportedKey._meta.get_field("value").max_length:  # type: ignore[operator]
+            if len(code) > MAX_KEY:
                 raise ImportFileError(self.source, f"patient {code[:20]}...", "code too long")
-            fits = len(code) <= Patient._meta.get_field("code").max_length  # type: ignore[operator]
+            fits = len(code) <= MAX_CODE
             taken = not fits or Patient.objects.filter(code=code).exists()
             patient = Patient.objects.create(
                 clinic=self.clinic,
@@ -276,7 +282,12 @@ class _Local:
         if external in self.episodes:
             episode = self.episodes[external]
         else:
-            known = imported.get((str(row.clinic_id), EPISODE, external))
+            # An episode number means something only with its patient: keyed by both, two
+            # systems' episode 5 of different patients never meet.
+            value = f"{row.patient_id}/{external}"
+            if len(value) > MAX_KEY:
+                raise ImportFileError(self.source, where, "its identifiers are too long")
+            known = imported.get((str(row.clinic_id), EPISODE, value))
             found = known.episode if known is not None else self._own(row, patient)
             if found is None:
                 start = keys.loc[keys["episode_id"] == row.episode_id, "date"].min()
@@ -292,7 +303,7 @@ class _Local:
                     clinic=self.clinic,
                     source=str(row.clinic_id),
                     kind=EPISODE,
-                    value=external,
+                    value=value,
                     episode=found,
                 )
                 self.made[EPISODE] += 1
