@@ -73,9 +73,17 @@ def test_reviews_stay_in_their_clinic_and_a_lead_has_none(world: World) -> None:
     for outsider in (world.other_therapist, world.other_admin, lead):
         assert signed_in(outsider).get(f"/evidence/reviews/{review.pk}/").status_code == 404
     assert signed_in(lead).get("/evidence/reviews/").status_code == 404
-    # a colleague who is not one of the reviewers reads the review but cannot screen it
+    # a colleague who is not one of the reviewers reads the review but cannot change it
+    colleague = signed_in(world.colleague)
     path = f"/evidence/reviews/{review.pk}/screen/title_abstract/"
-    assert signed_in(world.colleague).get(path).status_code == 404
+    assert colleague.get(path).status_code == 404
+    assert colleague.post(path, {"record": "cinahl-1", "verdict": "include"}).status_code == 404
+    assert _upload(colleague, review, "more.ris", RIS, "PubMed").status_code == 404
+    duplicates = f"/evidence/reviews/{review.pk}/duplicates/"
+    same = {"kind": "same", "first": "cinahl-1", "second": "cinahl-2"}
+    assert colleague.post(duplicates, same).status_code == 404
+    assert not ScreeningDecision.objects.exists()
+    assert ReviewRecord.objects.count() == 6
 
 
 def test_it_imports_an_export_and_counts_it_per_source(world: World) -> None:
@@ -194,6 +202,23 @@ def _flow_numbers(html: str) -> dict[str, int]:
     return {
         label.strip(): int(n) for label, n in re.findall(r">([^<>]+?) \(n = (\d+)\)</text>", svg)
     }
+
+
+def test_a_report_without_its_full_text_is_counted_not_retrieved(world: World) -> None:
+    review = _review(world)
+    for who in (world.owner, world.researcher):
+        for record in ("cinahl-1", "cinahl-2", "cinahl-3", "cinahl-4", "scholar-2"):
+            record_decision(who, review, record, TA, Verdict.INCLUDE)
+    client = signed_in(world.owner)
+    path = f"/evidence/reviews/{review.pk}/screen/full_text/"
+    client.post(path, {"record": "cinahl-4", "not_retrieved": "1"})
+    review.refresh_from_db()
+    assert review.not_retrieved == ["cinahl-4"]
+    html = client.get(path).content.decode()
+    assert "You have screened 0 of 4" in html
+    excluded = client.post(path, {"record": "cinahl-1", "verdict": "exclude", "reason": "other"})
+    assert excluded.status_code == 400
+    assert "needs one of the reasons" in excluded.content.decode()
 
 
 def test_the_prisma_diagram_on_the_page_equals_the_decisions(world: World) -> None:

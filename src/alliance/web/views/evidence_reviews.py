@@ -30,8 +30,8 @@ from alliance.web.actions.review import (
     override_duplicates,
     project_of,
 )
-from alliance.web.models import User
-from alliance.web.scope import REVIEWER_ROLES, get_review, visible_reviews
+from alliance.web.models import Review, User
+from alliance.web.scope import REVIEWER_ROLES, get_review, may_review, visible_reviews
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.evidence import tabs
 
@@ -83,6 +83,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     review = get_review(me, review_id)
     error = ""
     if request.method == "POST":
+        _writer(me, review)
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Please choose a file.")
@@ -115,6 +116,12 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         "error": error,
     }
     return render(request, "alliance/evidence/review.html", context, status=400 if error else 200)
+
+
+def _writer(me: User, review: Review) -> None:
+    """Answer 404 to a change by someone who is not one of the review's reviewers."""
+    if not may_review(me, review):
+        raise Http404
 
 
 def _flow(project: ReviewProject) -> tuple[PrismaCounts | None, str]:
@@ -156,6 +163,7 @@ def duplicates_page(request: HttpRequest, review_id: int) -> HttpResponse:
     review = get_review(me, review_id)
     error = ""
     if request.method == "POST":
+        _writer(me, review)
         try:
             override_duplicates(
                 me,
