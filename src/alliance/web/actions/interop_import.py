@@ -217,13 +217,20 @@ class _Local:
         }
         codes = set(keys["patient_id"])
         by_code = {p.code: p for p in Patient.objects.filter(clinic=self.clinic, code__in=codes)}
-        for row in _rows(keys):
+        rows = _rows(keys)
+        for row in rows:
             where = f"Encounter {row.episode_id}/{int(row.visit)}"
             if len(str(row.clinic_id)) > MAX_KEY:
                 raise ImportFileError(self.source, where, "its clinic identifier is too long")
             patient = self._patient(row.clinic_id, row.patient_id, imported, by_code)
-            episode = self._episode(row, patient, imported, keys, where)
-            self._visit(episode, row, where)
+            self._episode(row, patient, imported, keys, where)
+        episodes = {episode.pk for episode in self.episodes.values()}
+        present = {
+            (visit.episode_id, visit.number): visit
+            for visit in Visit.objects.filter(episode_id__in=episodes)
+        }
+        for row in rows:
+            self._visit(row, present)
 
     def existing_answers(self, instrument_ids: list[str]) -> ClinicTables:
         """The clinic's assessments at the Bundle's visits, under the Bundle's identifiers."""
@@ -318,10 +325,12 @@ class _Local:
             return None
         return Episode.objects.filter(pk=int(row.episode_id), patient=patient).first()
 
-    def _visit(self, episode: Episode, row: Any, where: str) -> None:
+    def _visit(self, row: Any, present: dict[tuple[int, int], Visit]) -> None:
         number = int(row.visit)
-        visit = Visit.objects.filter(episode=episode, number=number).first()
+        episode = self.episodes[str(row.episode_id)]
+        visit = present.get((episode.pk, number))
         if visit is None:
+            where = f"Encounter {row.episode_id}/{number}"
             if not episode.is_open:
                 raise ImportFileError(self.source, where, "its episode is already discharged")
             visit = Visit.objects.create(
