@@ -65,6 +65,34 @@ def test_it_rejects_malformed_answers_with_the_item_and_reason(world: World) -> 
     assert Client().post(path, ANSWERS, content_type="application/json").status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("language", "reason", "conflict"),
+    [
+        ("en", "is not an item of this instrument", "This episode has already been discharged."),
+        ("fr", "n\u2019est pas une question de ce questionnaire", "Cet épisode est déjà terminé."),
+    ],
+)
+def test_it_gives_the_reasons_of_a_refusal_in_the_callers_language(
+    world: World, language: str, reason: str, conflict: str
+) -> None:
+    path = _link(world)
+    bad = {"answers": {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 3, "q9": 1}}}
+    response = Client().post(
+        path, bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {"instrument": "checkin", "item": "q9", "value": "1", "reason": reason}
+    ]
+    client = api_client(world.owner)
+    body = {"end_date": "2026-03-01", "reason": "goals met"}
+    url = f"/api/episodes/{world.episode.pk}/discharge"
+    client.post(url, body, content_type="application/json")
+    again = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert again.status_code == 409
+    assert again.json() == {"detail": conflict}
+
+
 def test_it_answers_404_for_a_forged_link(world: World) -> None:
     path = _link(world)
     assert Client().get(path[:-3] + "xyz").status_code == 404

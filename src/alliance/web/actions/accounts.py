@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.audit import record
@@ -31,7 +32,7 @@ def create_user(by: User | None, clinic: Clinic, username: str, role: Role, pass
     """A staff account in ``clinic``. ``by`` is an admin of that clinic, or None for the
     operator at the command line. The password must pass the validators."""
     if by is not None and (by.role != Role.ADMIN or by.clinic_id != clinic.pk):
-        raise NotAllowedError("only an admin of this clinic can add staff")
+        raise NotAllowedError(_("Only an admin of this clinic can add staff."))
     with transaction.atomic():
         user = User(username=username, clinic=clinic, role=role)
         validate_password(password, user)

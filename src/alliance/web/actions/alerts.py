@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alliance.signals import Alert as Finding
 from alliance.web.actions.errors import ConflictError
@@ -46,11 +47,11 @@ def resolve_alert(alert: Alert) -> Alert:
 def acknowledge_alert(by: User, alert: Alert, *, action_taken: str) -> Alert:
     """Mark ``alert`` seen, recording what was done about it; an alert is acknowledged once."""
     if not action_taken.strip():
-        raise ConflictError("say what was done about the alert")
+        raise ConflictError(_("Please say what was done about this alert before acknowledging it."))
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.acknowledged_at is not None:
-            raise ConflictError("the alert was already acknowledged")
+            raise ConflictError(_("This alert has already been acknowledged."))
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = by
         alert.action_taken = action_taken.strip()

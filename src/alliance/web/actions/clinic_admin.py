@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from alliance import instruments
 from alliance.interop.wording_files import install_wording, read_wording
@@ -17,14 +18,16 @@ from alliance.web.models import Clinic, Protocol, Role, Share, User
 
 def _admin_of(by: User, clinic_id: int | None) -> None:
     if by.role != Role.ADMIN or by.clinic_id is None or by.clinic_id != clinic_id:
-        raise NotAllowedError("only an admin of this clinic can do this")
+        raise NotAllowedError(_("Only an admin of this clinic can do this."))
 
 
 def change_role(by: User, user: User, role: Role, *, active: bool) -> User:
     """Give a member of staff another role, or suspend or restore their account."""
     _admin_of(by, user.clinic_id)
     if user.pk == by.pk and (role != Role.ADMIN or not active):
-        raise ConflictError("an admin cannot remove their own admin access")
+        raise ConflictError(
+            _("You cannot remove your own admin access: ask another admin of the clinic.")
+        )
     with transaction.atomic():
         previous = (user.role, user.is_active)
         user.role = role
@@ -61,12 +64,17 @@ def create_protocol(by: User, name: str, schedule: list[dict[str, object]]) -> P
         try:
             instruments.load(str(entry["instrument"]))
         except KeyError:
-            raise ConflictError(f"{entry['instrument']} is not a known instrument") from None
+            raise ConflictError(
+                _("%(instrument)s is not a known instrument."), instrument=entry["instrument"]
+            ) from None
         visits = entry["visits"]
         if not isinstance(visits, list) or any(not isinstance(v, int) or v < 1 for v in visits):
-            raise ConflictError("visits must be whole numbers from 1")
+            raise ConflictError(
+                _("The visits of %(instrument)s must be whole numbers from 1."),
+                instrument=entry["instrument"],
+            )
     if not schedule:
-        raise ConflictError("a protocol needs at least one instrument")
+        raise ConflictError(_("A protocol needs at least one instrument."))
     with transaction.atomic():
         protocol = Protocol.objects.create(clinic=by.clinic, name=name, schedule=schedule)
         record("protocol_created", actor=by, target=protocol)

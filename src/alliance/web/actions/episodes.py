@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from alliance.web.actions.errors import ConflictError
 from alliance.web.audit import record
@@ -25,7 +26,7 @@ def open_episode(
 ) -> Episode:
     """A new episode of care for ``patient``, treated by ``by``."""
     if protocol is not None and protocol.clinic_id != patient.clinic_id:
-        raise ConflictError("the protocol belongs to another clinic")
+        raise ConflictError(_("This protocol belongs to another clinic."))
     with transaction.atomic():
         episode = Episode.objects.create(
             patient=patient,
@@ -44,9 +45,9 @@ def open_episode(
 def schedule_visit(by: User, episode: Episode, date: dt.date) -> Visit:
     """The episode's next visit, numbered after the last one."""
     if not episode.is_open:
-        raise ConflictError("the episode is discharged")
+        raise ConflictError(_("No visit can be added: this episode has been discharged."))
     if date < episode.start_date:
-        raise ConflictError("a visit cannot come before the episode starts")
+        raise ConflictError(_("The visit date cannot come before the start of the episode."))
     with transaction.atomic():
         last = Visit.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0
         visit = Visit.objects.create(episode=episode, number=last + 1, date=date)
@@ -73,9 +74,9 @@ def record_attendance(by: User, visit: Visit, status: VisitStatus) -> Visit:
 def discharge_episode(by: User, episode: Episode, *, end_date: dt.date, reason: str) -> Episode:
     """Close an episode with its end date and discharge reason."""
     if not episode.is_open:
-        raise ConflictError("the episode is already discharged")
+        raise ConflictError(_("This episode has already been discharged."))
     if end_date < episode.start_date:
-        raise ConflictError("discharge cannot come before the episode starts")
+        raise ConflictError(_("The discharge date cannot come before the start of the episode."))
     with transaction.atomic():
         episode.end_date = end_date
         episode.discharge_reason = reason

@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.audit import record
@@ -76,7 +77,7 @@ def export_cohort(by: User) -> pd.DataFrame:
 def clinic_audit_events(by: User) -> QuerySet[AuditEvent]:
     """The audit events of an admin's own clinic, newest first."""
     if by.role != Role.ADMIN or by.clinic_id is None:
-        raise NotAllowedError("only an admin can read the audit trail")
+        raise NotAllowedError(_("Only an admin can read the audit trail."))
     return AuditEvent.objects.filter(clinic_id=by.clinic_id).order_by("-pk")
 
 

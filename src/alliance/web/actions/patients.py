@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.audit import record
@@ -33,7 +34,7 @@ def register_patient(
 ) -> Patient:
     """A new patient of ``by``'s clinic, treated by ``by``, with identifiable details apart."""
     if by.role != Role.THERAPIST or by.clinic_id is None:
-        raise NotAllowedError("only a therapist can register a patient")
+        raise NotAllowedError(_("Only a therapist can register a patient."))
     with transaction.atomic():
         patient = Patient.objects.create(
             clinic_id=by.clinic_id, code=new_patient_code(), therapist=by
@@ -53,11 +54,14 @@ def share_patient(by: User, patient: Patient, colleague: User) -> Share:
     """Give ``colleague`` (a therapist of the same clinic) access to ``patient``; only the
     treating therapist can."""
     if patient.therapist_id != by.pk:
-        raise NotAllowedError("only the treating therapist can share a patient")
+        raise NotAllowedError(_("Only the treating therapist can share this patient."))
     if colleague.role != Role.THERAPIST or colleague.clinic_id != patient.clinic_id:
-        raise NotAllowedError("a patient can be shared only with a therapist of the same clinic")
+        raise NotAllowedError(
+            _("%(username)s is not a therapist of this clinic: a patient is shared only with one."),
+            username=colleague.get_username(),
+        )
     with transaction.atomic():
-        share, _ = Share.objects.get_or_create(
+        share, _created = Share.objects.get_or_create(
             patient=patient, therapist=colleague, defaults={"granted_by": by}
         )
         record(

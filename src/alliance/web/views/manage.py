@@ -21,7 +21,7 @@ from alliance.web.models import Clinic, Protocol, Role, User
 from alliance.web.scope import MANAGING, clinic_shares
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.instrument_text import instrument_text
-from alliance.web.views.labels import ROLES
+from alliance.web.views.labels import AUDIT_ACTIONS, OBJECT_TYPES, ROLES
 from alliance.web.views.manage_forms import NewUserForm, ProtocolForm, RoleForm, WordingForm
 
 AUDIT_PAGE = 100
@@ -164,5 +164,20 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action=action)
     page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("page"))
-    context = {"section": "audit", "page": page, "action": action}
+    rows = [
+        (
+            event,
+            AUDIT_ACTIONS.get(event.action, event.action),
+            OBJECT_TYPES.get(event.object_type, event.object_type),
+        )
+        for event in page.object_list
+    ]
+    choices = sorted(AUDIT_ACTIONS.items(), key=lambda choice: str(choice[1]))
+    context = {
+        "section": "audit",
+        "page": page,
+        "rows": rows,
+        "action": action,
+        "choices": choices,
+    }
     return render(request, "alliance/manage/audit.html", context)
