@@ -36,6 +36,12 @@ from alliance.web.actions.errors import (
     NotAllowedError,
 )
 from alliance.web.actions.export import clinic_audit_events, export_audit, export_cohort
+from alliance.web.actions.interop_export import (
+    export_fhir_bundle,
+    export_redcap_files,
+    export_research_files,
+)
+from alliance.web.actions.interop_import import BundleRejectedError, import_fhir_bundle
 from alliance.web.actions.patients import (
     read_identities,
     read_identity,
@@ -47,6 +53,7 @@ __all__ = [
     "ActionError",
     "AnswerProblem",
     "AnswersRejectedError",
+    "BundleRejectedError",
     "ConflictError",
     "InvalidLinkError",
     "NotAllowedError",
@@ -59,6 +66,10 @@ __all__ = [
     "discharge_episode",
     "export_audit",
     "export_cohort",
+    "export_fhir_bundle",
+    "export_redcap_files",
+    "export_research_files",
+    "import_fhir_bundle",
     "install_licensed_wording",
     "issue_api_token",
     "issue_checkin_link",
