@@ -174,6 +174,7 @@ def test_pseudonyms_use_the_clinics_own_key_and_stay_stable(world: World, tmp_pa
     assert key.secret not in repr(key) + str(key)
     expected = hmac.new(key.key_bytes, world.patient.code.encode(), hashlib.sha256).hexdigest()
     assert expected[:16] in set(one["subject"])
+    assert set(actions.export_cohort(world.researcher)["subject"]) == set(one["subject"])
 
 
 def test_a_new_clinic_gets_its_own_key(db: None) -> None:

@@ -1,24 +1,24 @@
 """Exporting a cohort for analysis: one tidy, de-identified long table.
 
 One row per patient, episode, visit, instrument and scale. Patients appear under a keyed
-hash of their code (HMAC with the server's key), so an export cannot be joined back to the
-clinic's records without the key, and no identifiable field is ever read.
+hash of their code (HMAC with the clinic's own key, the same pseudonym as in every research
+export of the clinic), so an export cannot be joined back to the clinic's records without the
+key, and no identifiable field is ever read.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from alliance.interop.deidentify import pseudonym
 from alliance.web.actions.errors import NotAllowedError
+from alliance.web.actions.interop_export import clinic_key
 from alliance.web.audit import record
 from alliance.web.models import Assessment, AuditEvent, Role, User
 from alliance.web.scope import visible_patients
@@ -39,15 +39,10 @@ COLUMNS = [
 AUDIT_FIELDS = ["id", "at", "actor_label", "action", "patient_id", "object_type", "object_id", "ip"]
 
 
-def pseudonym(code: str) -> str:
-    """A stable research pseudonym for a patient code: a keyed hash, cut to 16 hex digits."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()[:16]
-
-
 def export_cohort(by: User) -> pd.DataFrame:
     """Every scored scale of the patients ``by`` may see, de-identified; the export is audited."""
     with transaction.atomic():
+        key = clinic_key(by.clinic_id) if by.clinic_id is not None else b""
         rows = (
             Assessment.objects.filter(patient__in=visible_patients(by).values("pk"))
             .order_by("patient_id", "visit__episode_id", "visit__number", "pk")
@@ -65,7 +60,7 @@ def export_cohort(by: User) -> pd.DataFrame:
             )
         )
         records = [
-            (pseudonym(code), *rest, scale, score)
+            (pseudonym(key, code), *rest, scale, score)
             for code, *rest, scores in rows
             for scale, score in scores.items()
         ]
