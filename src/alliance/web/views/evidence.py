@@ -8,15 +8,29 @@ is English data, like the literature it charts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from alliance import evidence, instruments
-from alliance.evidence.schema import Component, Direction, Kind, Measure
+from alliance.evidence.schema import Direction, Kind, Measure
 from alliance.evidence.tally import Tally
 from alliance.web.scope import EVIDENCE_READERS, REVIEWER_ROLES
 from alliance.web.views.access import require_role, staff
+from alliance.web.views.evidence_labels import (
+    COMPONENT,
+    EFFECT,
+    KIND,
+    LICENCE,
+    MEASURE_ROLE,
+    METHOD,
+    RESPONDENT,
+    SCALE_DIRECTION,
+    label,
+)
 from alliance.web.views.instrument_text import instrument_text
 
 KINDS = {
@@ -47,10 +61,13 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     if construct:
         matching = {c.id for c in evidence.by_construct(catalogue, construct)}
         entries = [c for c in entries if c.id in matching]
-    groups = [(label, [c for c in entries if c.kind.value == k]) for k, label in KINDS.items()]
+    groups = [
+        (heading, [(c, KIND[k]) for c in entries if c.kind.value == k])
+        for k, heading in KINDS.items()
+    ]
     context = {
         **tabs(request, "catalogue"),
-        "groups": [(label, items) for label, items in groups if items],
+        "groups": [(heading, items) for heading, items in groups if items],
         "shown": len(entries),
         "kinds": KINDS.items(),
         "kind": kind,
@@ -64,7 +81,10 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     """The measures used in alliance studies, linked to our definition where we score them."""
     catalogue = evidence.bundled_catalogue()
     used = evidence.measure_counts(catalogue)
-    rows = [(m, used.count(m.abbreviation), _scored(m)) for m in catalogue.measures]
+    rows = [
+        (m, label(MEASURE_ROLE, m.role.value), used.count(m.abbreviation), _scored(m))
+        for m in catalogue.measures
+    ]
     context = {**tabs(request, "measures"), "rows": rows}
     return render(request, "alliance/evidence/measures.html", context)
 
@@ -86,7 +106,12 @@ def instrument_page(request: HttpRequest, instrument_id: str) -> HttpResponse:
         "definition": definition,
         "name": instrument_text(definition.name),
         "measures": [m for m in catalogue.measures if m.instrument == definition.id],
-        "scales": definition.scales,
+        "respondent": label(RESPONDENT, definition.respondent.value),
+        "licence": label(LICENCE, definition.licence.status.value),
+        "scales": [
+            (s, label(METHOD, s.method.value), label(SCALE_DIRECTION, s.direction.value))
+            for s in definition.scales
+        ],
     }
     return render(request, "alliance/evidence/instrument.html", context)
 
@@ -95,11 +120,11 @@ def instrument_page(request: HttpRequest, instrument_id: str) -> HttpResponse:
 def definitions_page(request: HttpRequest) -> HttpResponse:
     """Definitions of the alliance and the components each names; what strengthens or weakens it."""
     catalogue = evidence.bundled_catalogue()
-    components = [(c.value.replace("_", " "), c) for c in Component]
     context = {
         **tabs(request, "definitions"),
-        "definitions": catalogue.definitions,
-        "components": components,
+        "definitions": [
+            (d, [label(COMPONENT, c.value) for c in d.components]) for d in catalogue.definitions
+        ],
         "strengthen": [f for f in catalogue.factors if f.direction is Direction.STRENGTHENS],
         "weaken": [f for f in catalogue.factors if f.direction is Direction.WEAKENS],
     }
@@ -126,6 +151,7 @@ def studies_page(request: HttpRequest) -> HttpResponse:
             s,
             [abbreviation[m] for m in s.alliance_measures],
             [abbreviation[m] for m in s.outcome_measures],
+            label(EFFECT, s.effect.value) if s.effect else "",
         )
         for s in studies
     ]
@@ -146,14 +172,15 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     """Counts and percentages computed from the catalogue, as the reviews' tables give them."""
     catalogue = evidence.bundled_catalogue()
     tallies = [
-        (_("By kind"), evidence.kind_counts(catalogue)),
-        (_("By field of origin"), evidence.field_counts(catalogue)),
+        (_("By kind"), evidence.kind_counts(catalogue), KIND),
+        (_("By field of origin"), evidence.field_counts(catalogue), {}),
         (
             _("Components named by definitions"),
             evidence.component_counts(catalogue, SYSTEMATIC_REVIEW),
+            COMPONENT,
         ),
-        (_("By measure"), evidence.measure_counts(catalogue)),
-        (_("By condition"), evidence.condition_counts(catalogue)),
+        (_("By measure"), evidence.measure_counts(catalogue), {}),
+        (_("By condition"), evidence.condition_counts(catalogue), {}),
     ]
     reviews = [
         (review, _pairs(evidence.review_study_counts(catalogue, review.id)))
@@ -161,16 +188,17 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         **tabs(request, "summary"),
-        "tables": [(title, _rows(t), t) for title, t in tallies],
+        "tables": [(title, _rows(t, labels), t) for title, t, labels in tallies],
         "reviews": reviews,
         "themes": evidence.theme_table(catalogue, SCOPING_REVIEW).to_frame().to_dict("records"),
     }
     return render(request, "alliance/evidence/summary.html", context)
 
 
-def _rows(table: Tally) -> list[tuple[str, int, float]]:
-    return [(label, table.count(label), table.percent(label)) for label in table.labels]
+def _rows(table: Tally, labels: Mapping[str, Promise]) -> list[tuple[str, int, float]]:
+    return [(label(labels, k), table.count(k), table.percent(k)) for k in table.labels]
 
 
 def _pairs(table: Tally) -> list[tuple[str, int]]:
-    return list(zip(table.labels, table.counts, strict=True))
+    statuses = {"included": _("included"), "candidate": _("candidate")}
+    return [(label(statuses, k), n) for k, n in zip(table.labels, table.counts, strict=True)]
