@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from alliance.interop.clinic_tables import ClinicTables
 from alliance.interop.deidentify import deidentify
@@ -39,7 +40,7 @@ Progress = Callable[[int], None]
 
 def clinic_key(clinic_id: int) -> bytes:
     """The clinic's pseudonym key, made on first use for a clinic created before keys were."""
-    key, _ = ClinicKey.objects.get_or_create(clinic_id=clinic_id)
+    key, _created = ClinicKey.objects.get_or_create(clinic_id=clinic_id)
     return key.key_bytes
 
 
@@ -100,15 +101,16 @@ def export_fhir_bundle(
 
 def _allowed(by: User, *, identifiable: bool) -> None:
     if not may_export(by, identifiable=identifiable):
-        kind = "an identifiable" if identifiable else "a research"
-        raise NotAllowedError(f"your role may not make {kind} export")
+        if identifiable:
+            raise NotAllowedError(_("Your role may not make an identifiable export."))
+        raise NotAllowedError(_("Your role may not make a research export."))
 
 
 def _tables(by: User, identifiable: bool, *, empty_allowed: bool = False) -> ClinicTables:
     patients = exportable_patients(by, identifiable=identifiable)
     tables = clinic_tables(patients, with_age=identifiable)
     if not tables.answers and not empty_allowed:
-        raise ConflictError("the clinic has no assessments to export yet")
+        raise ConflictError(_("The clinic has no assessments to export yet."))
     return tables
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from alliance.interop.clinic_tables import KEYS, ClinicTables
 from alliance.interop.fhir_bundle_import import BundleImport, parse_bundle
@@ -96,15 +97,20 @@ def import_fhir_bundle(
 ) -> ClinicImport:
     """Add the Bundle's new assessments to ``by``'s clinic (an admin's), in one transaction."""
     if by.role != Role.ADMIN or by.clinic is None or not by.is_active:
-        raise NotAllowedError("only an admin can import a Bundle into the clinic")
+        raise NotAllowedError(_("Only an admin can import a Bundle into the clinic."))
     if therapist.role != Role.THERAPIST or therapist.clinic_id != by.clinic_id:
-        raise NotAllowedError("new patients must go to a therapist of this clinic")
+        raise NotAllowedError(_("New patients must go to a therapist of this clinic."))
     try:
         parsed = parse_bundle(text, source, None, on_progress)
         with transaction.atomic():
             return _store(by, by.clinic, therapist, parsed, source, request)
     except ImportFileError as error:
-        raise BundleRejectedError(str(error)) from error
+        raise BundleRejectedError(
+            _("%(file)s: %(where)s: %(reason)s (nothing was imported)"),
+            file=error.source,
+            where=error.where,
+            reason=error.reason,
+        ) from error
 
 
 def _store(
@@ -120,7 +126,7 @@ def _store(
     local = _Local(clinic, therapist, source)
     local.resolve(keys)
     existing = local.existing_answers(list(parsed.answers))
-    answers, _, known = without_known(parsed.answers, parsed.scores, existing, source, places)
+    answers, _scores, known = without_known(parsed.answers, parsed.scores, existing, source, places)
     created: list[Assessment] = []
     touched: dict[int, Episode] = {}
     for instrument, frame in answers.items():
@@ -128,7 +134,7 @@ def _store(
         for row in _rows(frame[[*KEYS, *items]]):
             given = _answers(items, list(row)[len(KEYS) :])
             try:
-                _, fields = score_answers(instrument, given)
+                _definition, fields = score_answers(instrument, given)
             except AnswersRejectedError as error:
                 where = places[_identifier(row, instrument)]
                 raise ImportFileError(source, where, str(error)) from error
@@ -239,7 +245,7 @@ class _Local:
             visit__episode_id__in=list(ids), instrument_id__in=instrument_ids
         ).order_by("pk")
         grouped: dict[str, list[tuple[list[Any], dict[str, Any]]]] = {}
-        for _, instrument, episode, number, date, answers, _ in rows.values_list(
+        for _pk, instrument, episode, number, date, answers, _scores in rows.values_list(
             *ASSESSMENT_FIELDS
         ):
             keys = ["", "", "", ids[episode], int(number), date]
