@@ -131,7 +131,9 @@ def test_it_installs_licensed_wording_from_a_csv(world: World, data_dir: Path) -
     short = SimpleUploadedFile("ndi.csv", b"item,text\nq1,Only one\n", content_type="text/csv")
     refused = admin.post("/manage/wording/", {"instrument": "ndi", "file": short})
     assert refused.status_code == 400
-    assert "no text for items" in refused.content.decode()
+    assert "The wording file was refused and nothing was installed: ndi: no text for items" in (
+        refused.content.decode()
+    )
 
 
 def test_it_shows_the_clinics_own_audit_log(world: World) -> None:

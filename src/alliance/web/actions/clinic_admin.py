@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from alliance import instruments
+from alliance.instruments.wording import WordingError
 from alliance.interop.wording_files import install_wording, read_wording
 from alliance.web.actions.errors import ConflictError, NotAllowedError
 from alliance.web.audit import record
@@ -92,10 +93,22 @@ def set_therapist_comparison(by: User, clinic: Clinic, *, shown: bool) -> Clinic
 
 
 def install_licensed_wording(by: User, instrument_id: str, path: Path) -> Path:
-    """Check a licensed wording file against its instrument and install it for the server."""
+    """Check a licensed wording file against its instrument and install it for the server;
+    a file that does not fit is refused whole, with the file's problem named."""
     _admin_of(by, by.clinic_id)
-    definition = instruments.load(instrument_id)
-    wording = read_wording(definition, path)
+    try:
+        definition = instruments.load(instrument_id)
+    except KeyError:
+        raise ConflictError(
+            _("%(instrument)s is not a known instrument."), instrument=instrument_id
+        ) from None
+    try:
+        wording = read_wording(definition, path)
+    except WordingError as error:
+        raise ConflictError(
+            _("The wording file was refused and nothing was installed: %(problem)s"),
+            problem=str(error),
+        ) from error
     with transaction.atomic():
         installed = install_wording(wording)
         record("wording_installed", actor=by, detail={"instrument": definition.id})

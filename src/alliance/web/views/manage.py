@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from alliance import instruments
 from alliance.instruments.definition import LicenceStatus
-from alliance.instruments.wording import WordingError
 from alliance.interop.wording_files import installed_wording
 from alliance.web import actions
 from alliance.web.models import Clinic, Protocol, Role, User
@@ -140,7 +139,7 @@ def wording_page(request: HttpRequest) -> HttpResponse:
             try:
                 actions.install_licensed_wording(admin, form.cleaned_data["instrument"], path)
                 return redirect("manage_wording")
-            except (WordingError, KeyError) as problem:
+            except actions.ActionError as problem:
                 error = str(problem)
     elif request.method == "POST":
         error = _("Please choose an instrument and a file.")
