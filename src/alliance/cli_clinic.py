@@ -26,13 +26,12 @@ def start_django() -> None:
     if apps.ready:
         return
     from alliance.web.env import SettingError
-    from alliance.web.server import migrate, setup
+    from alliance.web.server import setup
 
     try:
         setup(None)
     except SettingError as error:
         raise click.ClickException(str(error)) from error
-    migrate()
 
 
 def staff_member(username: str) -> User:

@@ -16,6 +16,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from alliance import instruments
+from alliance.interop.installed_instruments import install_definition, register
+from alliance.interop.questionnaire_import import questionnaire_to_definition, read_questionnaire
 from alliance.web import actions
 from alliance.web.actions.interop_export import (
     export_fhir_bundle,
@@ -341,3 +344,28 @@ def test_the_tables_take_the_same_number_of_queries_whatever_the_caseload(world:
             visit = actions.schedule_visit(therapist, episode, dt.date(2026, 3, day))
             actions.record_assessment(visit, {"checkin": checkin(6), "odi": odi(1)}, by=therapist)
     assert queries() == small <= 4
+
+
+def test_an_installed_instrument_is_asked_scored_and_exported_by_the_clinic(
+    world: World, tmp_path: Path
+) -> None:
+    source = Path(__file__).parents[1] / "interop" / "files" / "home_exercise_questionnaire.json"
+    direction = {"scales": [{"id": "total", "direction": "higher_is_better"}]}
+    register()
+    definition = questionnaire_to_definition(
+        read_questionnaire(source), source.name, direction
+    ).definition
+    install_definition(definition)
+    protocol = actions.create_protocol(
+        world.admin, "Exercise", [{"instrument": "home_exercise_check", "visits": []}]
+    )
+    assert protocol.instruments_at(3) == ["home_exercise_check"]
+    # The file's own options: "Every day" 3, "Not hard" 0 reversed to 3, "Fairly confident" 2.
+    answers = {"home_exercise_check": {"q1": 3, "q2": 0, "q3": 2, "q4": 5}}
+    [stored] = actions.record_assessment(world.visit, answers, by=world.owner)
+    assert stored.scores["total"] == 8.0
+    assert stored.answers == answers["home_exercise_check"]
+    assert instruments.load("home_exercise_check").version == stored.definition_version
+    export_research_files(world.researcher, tmp_path / "r", min_count=1)
+    wide = pd.read_csv(tmp_path / "r" / "wide.csv")
+    assert wide["home_exercise_check_total"].tolist() == [8.0]
