@@ -1,4 +1,7 @@
-"""Who may open a staff page: signed in, and holding one of the page's roles; else 404."""
+"""Who may open a staff page: signed in, and holding one of the page's roles; else 404.
+
+Each family of pages names its roles from ``scope`` (``TREATING``, ``CLINIC_LEVEL``,
+``MANAGING``), so the roles and the patients each may reach are decided in one module."""
 
 from __future__ import annotations
 

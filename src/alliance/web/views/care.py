@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from alliance.web import actions
 from alliance.web.actions.checkin import instruments_for
 from alliance.web.models import Alert, Episode, Protocol, Role, User, Visit, VisitStatus
-from alliance.web.scope import get_patient, get_scoped
+from alliance.web.scope import TREATING, get_patient, get_scoped
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.care_forms import (
     AcknowledgeForm,
@@ -29,7 +29,7 @@ from alliance.web.views.questions import build_forms, problem_errors, read_answe
 VISIT_PATIENT = "episode__patient"
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 def new_patient(request: HttpRequest) -> HttpResponse:
     """Register a patient treated by the signed-in therapist."""
     form = PatientForm(request.POST or None)
@@ -40,7 +40,7 @@ def new_patient(request: HttpRequest) -> HttpResponse:
     return render(request, "alliance/staff/patient_new.html", {"form": form, "section": "new"})
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def new_episode(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Open an episode of care for a patient in the treating scope."""
@@ -63,7 +63,7 @@ def new_episode(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect(f"{reverse('patient', args=[patient.pk])}?episode={episode.pk}")
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def new_visit(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Schedule an episode's next visit."""
@@ -82,7 +82,7 @@ def new_visit(request: HttpRequest, episode_id: int) -> HttpResponse:
     return redirect(f"{reverse('patient', args=[episode.patient_id])}?episode={episode.pk}")
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def attendance(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Mark a visit attended, missed or cancelled."""
@@ -96,7 +96,7 @@ def attendance(request: HttpRequest, visit_id: int) -> HttpResponse:
     return redirect(f"{url}?episode={visit.episode_id}")
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Discharge an episode with its end date and reason."""
@@ -119,7 +119,7 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
     return get_scoped(staff(request), visits, visit_id, to_treat=True, via=VISIT_PATIENT)
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def new_link(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Issue a check-in link for a visit and show it once, with its QR code, to print."""
@@ -135,7 +135,7 @@ def new_link(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(request, "alliance/staff/link.html", context)
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 def paper_form(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Enter a visit's questionnaires from paper; blank answers are left missing."""
     visit = _visit(request, visit_id)
@@ -167,7 +167,7 @@ def paper_form(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(request, "alliance/staff/paper_form.html", context, status=status)
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def share(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Share a patient with a therapist colleague (only the treating therapist can)."""
@@ -186,7 +186,7 @@ def share(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("patient", patient.pk)
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 @require_POST
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge an alert with a note of what was done."""

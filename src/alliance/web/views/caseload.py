@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alliance.web import actions
-from alliance.web.models import Alert, Assessment, Episode, Patient, Role, Visit, VisitStatus
-from alliance.web.scope import identifiable_patients, scoped
+from alliance.web.models import Alert, Assessment, Episode, Patient, Visit, VisitStatus
+from alliance.web.scope import TREATING, identifiable_patients, scoped
 from alliance.web.views.access import require_role, staff
 
 PAGE_SIZE = 50
@@ -65,7 +65,7 @@ def filter_choices(patients: QuerySet[Patient]) -> tuple[list[str], list[str]]:
     return sorted({c for c, _ in pairs}), sorted({r for _, r in pairs})
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 def caseload(request: HttpRequest) -> HttpResponse:
     """The caseload page."""
     user = staff(request)

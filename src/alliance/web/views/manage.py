@@ -26,7 +26,7 @@ from alliance.web.views.manage_forms import NewUserForm, ProtocolForm, RoleForm,
 AUDIT_PAGE = 100
 
 
-@require_role(Role.ADMIN)
+@require_role(*MANAGING)
 def staff_page(request: HttpRequest) -> HttpResponse:
     """Staff accounts: add one, change a role, suspend; and the clinic's comparison option."""
     admin = staff(request)
@@ -88,7 +88,7 @@ def shares_page(request: HttpRequest) -> HttpResponse:
     return render(request, "alliance/manage/shares.html", context)
 
 
-@require_role(Role.ADMIN)
+@require_role(*MANAGING)
 def protocols_page(request: HttpRequest) -> HttpResponse:
     """The clinic's assessment protocols, and adding one."""
     admin = staff(request)
@@ -124,7 +124,7 @@ def _schedule_text(protocol: Protocol) -> list[tuple[str, str]]:
     ]
 
 
-@require_role(Role.ADMIN)
+@require_role(*MANAGING)
 def wording_page(request: HttpRequest) -> HttpResponse:
     """Instruments whose licensed wording the clinic may install, and installing it."""
     admin = staff(request)
@@ -155,7 +155,7 @@ def wording_page(request: HttpRequest) -> HttpResponse:
     return render(request, "alliance/manage/wording.html", context, status=400 if error else 200)
 
 
-@require_role(Role.ADMIN)
+@require_role(*MANAGING)
 def audit_page(request: HttpRequest) -> HttpResponse:
     """The clinic's audit log, newest first, filtered by action."""
     events = actions.clinic_audit_events(staff(request))

@@ -25,7 +25,7 @@ from alliance.web.models import (
     User,
     Visit,
 )
-from alliance.web.scope import get_patient
+from alliance.web.scope import TREATING, get_patient
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.alert_text import alert_text
 from alliance.web.views.chart_data import chart_data
@@ -33,7 +33,7 @@ from alliance.web.views.instrument_text import instrument_text
 from alliance.web.views.labels import VISIT_STATUS
 
 
-@require_role(Role.THERAPIST)
+@require_role(*TREATING)
 def patient_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     """One patient's page, showing the chosen episode (the latest by default)."""
     user = staff(request)
