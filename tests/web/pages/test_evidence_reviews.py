@@ -22,6 +22,7 @@ from alliance.web.actions.review import (
 from alliance.web.models import Review, ReviewRecord, Role, ScreeningDecision
 from tests.web.conftest import World, make_user
 from tests.web.pages.helpers import signed_in
+from tests.web.pages.test_translations import english_and_french, notices, text, words
 from tests.web.review_files import CSV, MALFORMED_RIS, RIS
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_it_charts_included_reports_and_pools_their_effects(world: World) -> Non
 def test_the_meta_analysis_says_why_it_cannot_pool(world: World) -> None:
     review = _review(world)
     html = signed_in(world.owner).get(f"/evidence/reviews/{review.pk}/meta/").content.decode()
-    assert "at least 2 studies" in html
+    assert "Pooling needs at least two charted studies" in html
 
 
 def test_review_pages_cost_the_same_queries_for_few_and_many_rows(world: World) -> None:
@@ -327,3 +328,26 @@ def test_review_pages_cost_the_same_queries_for_few_and_many_rows(world: World) 
             assert client.get(path).status_code == 200
         assert len(queries) == small[path], path
         assert len(queries) <= 15, path
+
+
+def test_the_review_pages_and_their_refusals_read_in_french(world: World) -> None:
+    review = _review(world)
+    client = signed_in(world.owner)
+    data = {"Alliance", "pain", "adults", "owner", "researcher", "admin", "colleague", "outsider"}
+    data |= words(RIS.encode())  # the record on the screening page
+    same = {"English", "Français", "PRISMA", "patient", "exports", "inclusions", "verdicts"}
+    data |= {"cinahl"}  # the record's id
+    same |= {"Note", "variance", "REML"}
+    for path in (
+        "/evidence/reviews/",
+        f"/evidence/reviews/{review.pk}/screen/title_abstract/",
+        f"/evidence/reviews/{review.pk}/conflicts/",
+        f"/evidence/reviews/{review.pk}/meta/",
+    ):
+        english, french = english_and_french(client, path)
+        assert words(english) & words(french) <= data | same, path
+    english, french = english_and_french(
+        client, "/evidence/reviews/", name="Solo", reviewers=str(world.owner.pk)
+    )
+    assert "A review needs at least two distinct reviewers." in text(notices(english))
+    assert "Une revue a besoin d\u2019au moins deux évaluateurs distincts." in text(notices(french))

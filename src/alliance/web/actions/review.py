@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import TypeVar
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from alliance.evidence.catalogue import bundled_catalogue
 from alliance.evidence.review.charting import STUDY_FORM, ChartedStudy, ChartingError, chart
@@ -46,7 +47,8 @@ T = TypeVar("T")
 class ReviewRuleError(ActionError):
     """The review's rules refused a change, or an export is malformed; nothing was stored.
 
-    The message names the record, field or file line and the reason.
+    The message names the record, field or file line and the reason; those from the pure
+    workflow (``ScreeningError``, ``ChartingError``, ``RecordFormatError``) are in English.
     """
 
 
@@ -106,18 +108,22 @@ def create_review(
 ) -> Review:
     """A new review of ``by``'s clinic, screened by ``reviewers`` (two or more of its staff)."""
     if by.role not in REVIEWER_ROLES or by.clinic_id is None:
-        raise NotAllowedError("only therapists, researchers and admins of a clinic run reviews")
+        raise NotAllowedError(
+            _("Only therapists, researchers and admins of a clinic start reviews.")
+        )
     outsiders = [
         u for u in reviewers if u.clinic_id != by.clinic_id or u.role not in REVIEWER_ROLES
     ]
     if outsiders:
-        raise NotAllowedError("every reviewer must be a therapist, researcher or admin here")
+        raise NotAllowedError(_("Every reviewer must be a therapist, researcher or admin here."))
     names = tuple(u.get_username() for u in reviewers)
     clean_criteria = [c.strip() for c in criteria if c.strip()]
     clean_reasons = [r.strip() for r in exclusion_reasons if r.strip()]
-    _checked(lambda: ReviewProject(name, names, tuple(clean_criteria), tuple(clean_reasons)))
     if not name.strip():
-        raise ReviewRuleError("a review needs a name")
+        raise ReviewRuleError(_("A review needs a name."))
+    if len(set(names)) < 2:
+        raise ReviewRuleError(_("A review needs at least two distinct reviewers."))
+    _checked(lambda: ReviewProject(name, names, tuple(clean_criteria), tuple(clean_reasons)))
     with transaction.atomic():
         review = Review.objects.create(
             clinic_id=by.clinic_id,
@@ -144,10 +150,10 @@ def import_search_export(
     _reviewer(by, review)
     source = source.strip()
     if not source:
-        raise ReviewRuleError("name the database the export came from (e.g. PubMed)")
+        raise ReviewRuleError(_("Name the database the export came from (e.g. PubMed)."))
     result = _read_export(filename, content, source, file_format, variant)
     if not result.records:
-        raise ReviewRuleError(f"{filename}: no records in the file")
+        raise ReviewRuleError(_("%(file)s: the file holds no records."), file=filename)
     with transaction.atomic():
         project = _locked_project(review)
         added = project.add_import(result).imports[-1]
@@ -186,7 +192,7 @@ def override_duplicates(
     """Rule that two records are the ``same`` article or ``distinct`` ones."""
     _reviewer(by, review)
     if kind not in ("same", "distinct"):
-        raise ReviewRuleError(f"an override is same or distinct, not {kind!r}")
+        raise ReviewRuleError(_("An override says same or distinct, not %(kind)s."), kind=kind)
     override = Override("same" if kind == "same" else "distinct", first, second, note)
     with transaction.atomic():
         project = _locked_project(review)
@@ -303,11 +309,19 @@ def _read_export(
     kind = file_format or SUFFIXES.get(PurePath(filename).suffix.casefold())
     name = PurePath(filename).name
     if kind not in FORMATS:
-        raise ReviewRuleError(f"{name}: unknown format; use one of {', '.join(FORMATS)}")
+        raise ReviewRuleError(
+            _("%(file)s: unknown format; use one of %(formats)s."),
+            file=name,
+            formats=", ".join(FORMATS),
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReviewRuleError(f"{name}: not UTF-8 text ({error.reason})") from None
+        raise ReviewRuleError(
+            _("%(file)s: not UTF-8 text (%(reason)s); nothing was imported."),
+            file=name,
+            reason=error.reason,
+        ) from None
     try:
         if kind == "ris":
             result = read_ris(text, source, variant)
@@ -316,7 +330,9 @@ def _read_export(
         else:
             result = read_csv_records(text, source)
     except (RecordFormatError, ValueError) as error:
-        raise ReviewRuleError(f"{name}: {error}") from None
+        raise ReviewRuleError(
+            _("%(file)s: %(problem)s; nothing was imported."), file=name, problem=str(error)
+        ) from None
     return replace(result, source=source)
 
 
@@ -335,4 +351,4 @@ def _checked(make: Callable[[], T]) -> T:
 
 def _reviewer(by: User, review: Review) -> None:
     if not may_review(by, review):
-        raise NotAllowedError("only the review's own reviewers can do this")
+        raise NotAllowedError(_("Only the review's own reviewers can do this."))

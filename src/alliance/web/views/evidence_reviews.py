@@ -236,7 +236,12 @@ def meta_page(request: HttpRequest, review_id: int) -> HttpResponse:
     frame = meta_analysis_frame(project_of(review).charts)
     result, problem = None, ""
     kinds = sorted(set(frame["effect_size_type"]) - {""})
-    if len(kinds) > 1:
+    if len(frame) < 2:
+        problem = _(
+            "Pooling needs at least two charted studies with an effect size and its standard "
+            "error (%(k)s so far)."
+        ) % {"k": len(frame)}
+    elif len(kinds) > 1:
         problem = _("The charted effect sizes mix types (%(kinds)s): pool one type at a time.") % {
             "kinds": ", ".join(kinds)
         }

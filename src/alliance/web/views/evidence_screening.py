@@ -31,6 +31,7 @@ from alliance.web.models import Review, User
 from alliance.web.scope import REVIEWER_ROLES, get_review, may_review
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.evidence import tabs
+from alliance.web.views.evidence_labels import EFFECT, label
 from alliance.web.views.evidence_reviews import stage_label
 
 VERDICTS = {
@@ -244,7 +245,7 @@ def chart_page(request: HttpRequest, review_id: int, record_id: str) -> HttpResp
             "id": f.id,
             "label": FIELD_LABELS.get(f.id, f.label),
             "required": f.required,
-            "choices": f.choices,
+            "choices": [(c, label(EFFECT, c)) for c in f.choices],
             "kind": f.kind.value,
             "numeric": f.kind in (FieldKind.INTEGER, FieldKind.NUMBER),
             "value": values.get(f.id, ""),
