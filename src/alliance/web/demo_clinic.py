@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from alliance.synth import Cohort, SynthConfig, generate
 from alliance.web import actions
+from alliance.web.demo_review import seed_demo_review
 from alliance.web.models import Clinic, Protocol, Role, User, VisitStatus
 
 DEMO_CONFIG = SynthConfig(patients=60, clinics=1, therapists_per_clinic=3, seed=7)
@@ -50,7 +51,9 @@ def seed_demo(cohort: Cohort | None = None) -> DemoLogins:
         usernames = {"admin": "demo-admin", "lead": "demo-lead", "researcher": "demo-researcher"}
         actions.create_user(None, clinic, usernames["admin"], Role.ADMIN, password)
         actions.create_user(None, clinic, usernames["lead"], Role.LEAD, password)
-        actions.create_user(None, clinic, usernames["researcher"], Role.RESEARCHER, password)
+        researcher = actions.create_user(
+            None, clinic, usernames["researcher"], Role.RESEARCHER, password
+        )
         therapists: dict[str, User] = {}
         for number, synth_id in enumerate(sorted(cohort.episodes["therapist_id"].unique()), 1):
             username = f"demo-therapist-{number}"
@@ -65,6 +68,7 @@ def seed_demo(cohort: Cohort | None = None) -> DemoLogins:
             for measure, region in REGIONAL.items()
         }
         _seed_patients(cohort, therapists, protocols)
+        seed_demo_review(next(iter(therapists.values())), researcher)
     return DemoLogins(clinic=clinic, usernames=usernames, password=password)
 
 
