@@ -246,7 +246,8 @@ def demo(port: int, no_serve: bool) -> None:
         click.echo(f"Serving on http://127.0.0.1:{port}/ (API: /api/openapi.json); Ctrl-C stops.")
         click.echo(
             "Sign in as a therapist for the caseload, the lead for the clinic overview,"
-            " the admin for staff, protocols and the audit log."
+            " the admin for staff, protocols and the audit log. Everyone has Evidence;"
+            " demo-therapist-1 and demo-researcher share a review under way there."
         )
         serve("127.0.0.1", port)
 
