@@ -62,7 +62,7 @@ def test_it_starts_a_review_with_colleagues_of_the_clinic(world: World) -> None:
     # the other clinic's therapist is not offered and not taken
     assert sorted(review.reviewers.values_list("username", flat=True)) == ["colleague", "owner"]
     assert review.criteria == ["adults", "an alliance measure"]
-    alone = client.post("/evidence/reviews/", {"name": "Solo", "reviewers": [world.owner.pk]})
+    alone = client.post("/evidence/reviews/", {"name": "Solo", "reviewers": [world.owner.pk, "x"]})
     assert alone.status_code == 400
     assert "at least two distinct reviewers" in alone.content.decode()
 

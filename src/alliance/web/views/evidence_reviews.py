@@ -49,7 +49,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     me = staff(request)
     error = ""
     if request.method == "POST":
-        chosen = _colleagues(me).filter(pk__in=request.POST.getlist("reviewers"))
+        picked = [v for v in request.POST.getlist("reviewers") if v.isdigit()]
+        chosen = _colleagues(me).filter(pk__in=picked)
         try:
             review = create_review(
                 me,
