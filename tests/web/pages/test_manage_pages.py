@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions
-from alliance.web.models import AuditEvent, Protocol, Share, User
-from tests.web.conftest import World
+from alliance.web.models import AuditEvent, Protocol, Role, Share, User
+from tests.web.conftest import PASSWORD, World
 from tests.web.pages.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,29 @@ def test_it_shows_the_clinics_own_audit_log(world: World) -> None:
     assert "<td>owner</td>" in html
     other = signed_in(world.other_admin).get("/manage/audit/", {"action": "identity_read"})
     assert "<td>Patient&#x27;s details read</td>" not in other.content.decode()
+
+
+def test_it_shows_the_audit_log_in_the_same_number_of_queries_for_few_and_many(
+    world: World,
+) -> None:
+    admin = signed_in(world.admin)
+    with CaptureQueriesContext(connection) as few:
+        assert admin.get("/manage/audit/").status_code == 200
+    for _read in range(30):
+        actions.read_identity(world.owner, world.patient)
+    with CaptureQueriesContext(connection) as many:
+        page = admin.get("/manage/audit/").content.decode()
+    assert page.count("<td>Patient&#x27;s details read</td>") == 30
+    assert len(many) == len(few)
+
+
+def test_it_lists_the_staff_in_the_same_number_of_queries_for_few_and_many(world: World) -> None:
+    admin = signed_in(world.admin)
+    with CaptureQueriesContext(connection) as few:
+        assert admin.get("/manage/staff/").status_code == 200
+    for number in range(10):
+        actions.create_user(None, world.clinic, f"lead-{number}", Role.LEAD, PASSWORD)
+    with CaptureQueriesContext(connection) as many:
+        page = admin.get("/manage/staff/").content.decode()
+    assert page.count('<option value="lead" selected>') == 11  # the conftest's lead and ten
+    assert len(many) == len(few)
