@@ -369,3 +369,31 @@ def test_an_installed_instrument_is_asked_scored_and_exported_by_the_clinic(
     export_research_files(world.researcher, tmp_path / "r", min_count=1)
     wide = pd.read_csv(tmp_path / "r" / "wide.csv")
     assert wide["home_exercise_check_total"].tolist() == [8.0]
+
+
+def test_an_assessment_the_clinic_has_with_other_answers_refuses_the_bundle(
+    world: World,
+) -> None:
+    seed(world)
+    bundle = json.loads(bundle_text(world))
+    import_fhir_bundle(
+        world.other_admin, json.dumps(bundle), "a.json", therapist=world.other_therapist
+    )
+    changed = f"{world.episode.pk}/1/checkin"
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "QuestionnaireResponse":
+            if resource["identifier"]["value"] == changed:
+                resource["item"][0]["answer"][0] = {"valueInteger": 6}
+        elif resource["resourceType"] == "Observation":
+            value = resource["identifier"][0]["value"]
+            # q1 from 7 to 6: the goal scale is q1 alone; the total the mean (6 + 7 + 7 + 7) / 4.
+            new = {f"{changed}/goal": 6.0, f"{changed}/total": 6.75}.get(value)
+            if new is not None:
+                resource["valueQuantity"]["value"] = new
+    before = counts()
+    with pytest.raises(BundleRejectedError, match="already has this assessment with different"):
+        import_fhir_bundle(
+            world.other_admin, json.dumps(bundle), "b.json", therapist=world.other_therapist
+        )
+    assert counts() == before
