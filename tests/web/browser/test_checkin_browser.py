@@ -175,6 +175,27 @@ def test_it_sends_a_double_tap_once(
     assert Assessment.objects.filter(visit=clinic.visit).count() == 3
 
 
+def test_it_sends_two_activations_of_send_on_a_phone_once(
+    clinic: Clinic1, live_server: object, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(_link(clinic, str(live_server)))
+    _answer_all(page, "5")
+    page.locator("[data-next]").tap()
+    page.locator("[data-next]").tap()
+    page.locator("[role=slider]").focus()
+    page.keyboard.press("Home")
+    # two activations of Send in the same instant, wherever the first one moves the button
+    page.evaluate(
+        "() => { const send = document.querySelector('[data-send]'); send.click(); send.click(); }"
+    )
+    expect(page).to_have_url(f"{live_server}/checkin/thanks/")
+    assert len(posts) == 1
+    assert Assessment.objects.filter(visit=clinic.visit).count() == 3
+
+
 def test_it_answers_a_repeated_submission_with_the_same_thanks_and_stores_it_once(
     clinic: Clinic1, live_server: object, desktop: BrowserContext
 ) -> None:
