@@ -80,6 +80,11 @@ urlpatterns = [
     ),
     path("evidence/reviews/<int:review_id>/meta/", evidence_reviews.meta_page, name="review_meta"),
     path(
+        "evidence/reviews/<int:review_id>/review.zip",
+        evidence_reviews.review_download,
+        name="review_download",
+    ),
+    path(
         "evidence/reviews/<int:review_id>/screen/<str:stage>/",
         evidence_screening.screen_page,
         name="review_screen",

@@ -4,22 +4,29 @@ and the writes only by the review's own reviewers."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from alliance.cli import main
+from alliance.evidence.review.project_files import project_from_texts
 from alliance.evidence.review.screening import Stage, Verdict
 from alliance.web.actions.review import (
     chart_report,
     create_review,
     import_search_export,
+    project_of,
     record_decision,
 )
-from alliance.web.models import Review, ReviewRecord, Role, ScreeningDecision
+from alliance.web.models import AuditEvent, Review, ReviewRecord, Role, ScreeningDecision
 from tests.web.conftest import World, make_user
 from tests.web.pages.helpers import signed_in
 from tests.web.pages.test_translations import english_and_french, notices, text, words
@@ -351,3 +358,24 @@ def test_the_review_pages_and_their_refusals_read_in_french(world: World) -> Non
     )
     assert "A review needs at least two distinct reviewers." in text(notices(english))
     assert "Une revue a besoin d\u2019au moins deux évaluateurs distincts." in text(notices(french))
+
+
+def test_the_review_downloads_as_a_folder_the_command_line_continues(
+    world: World, tmp_path: Path
+) -> None:
+    review = _review(world)
+    _screen_everything(world, review)
+    response = signed_in(world.colleague).get(f"/evidence/reviews/{review.pk}/review.zip")
+    assert response["Content-Disposition"] == f'attachment; filename="review-{review.pk}.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        archive.extractall(tmp_path)
+        texts = {Path(n).name: archive.read(n).decode() for n in archive.namelist()}
+    assert project_from_texts(texts) == project_of(review)
+    event = AuditEvent.objects.get(action="review_exported")
+    assert (event.actor, event.object_id) == (world.colleague, str(review.pk))
+    folder = tmp_path / f"review-{review.pk}"
+    result = CliRunner().invoke(main, ["evidence", "review", "prisma", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"records screened\s+5", result.output)
+    outside = signed_in(world.other_therapist).get(f"/evidence/reviews/{review.pk}/review.zip")
+    assert outside.status_code == 404

@@ -22,6 +22,7 @@ from alliance.evidence.review.charting import STUDY_FORM, ChartedStudy, Charting
 from alliance.evidence.review.dedup import Override
 from alliance.evidence.review.nbib import read_nbib
 from alliance.evidence.review.project import ReviewProject
+from alliance.evidence.review.project_files import project_to_texts
 from alliance.evidence.review.records import ImportResult, Record, RecordFormatError
 from alliance.evidence.review.ris import read_ris
 from alliance.evidence.review.screening import Decision, Resolution, ScreeningError, Stage, Verdict
@@ -39,7 +40,7 @@ from alliance.web.models import (
     SearchImport,
     User,
 )
-from alliance.web.scope import REVIEWER_ROLES, may_review
+from alliance.web.scope import REVIEWER_ROLES, may_review, visible_reviews
 
 T = TypeVar("T")
 
@@ -301,6 +302,16 @@ def chart_report(
         )
         record("review_report_charted", actor=by, target=row, detail={"review": review.pk})
         return row
+
+
+def export_review(by: User, review: Review) -> dict[str, str]:
+    """The review as the files of a project folder (``alliance evidence review`` reads them)."""
+    if not visible_reviews(by).filter(pk=review.pk).exists():
+        raise NotAllowedError(_("Only the clinic's reviewers can export its reviews."))
+    with transaction.atomic():
+        texts = project_to_texts(project_of(review))
+        record("review_exported", actor=by, target=review, detail={"files": sorted(texts)})
+        return texts
 
 
 def _read_export(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import zipfile
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from alliance.stats.meta import meta_analysis
 from alliance.web import actions
 from alliance.web.actions.review import (
     create_review,
+    export_review,
     import_search_export,
     override_duplicates,
     project_of,
@@ -227,6 +229,20 @@ def prisma_file(request: HttpRequest, review_id: int, suffix: str) -> HttpRespon
         counts.plot().savefig(buffer, format="png", dpi=200)
         response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="prisma-{review.pk}.{suffix}"'
+    return response
+
+
+@require_role(*REVIEWER_ROLES)
+def review_download(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The review as a zipped project folder, to continue with ``alliance evidence review``."""
+    me = staff(request)
+    review = get_review(me, review_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in export_review(me, review).items():
+            archive.writestr(f"review-{review.pk}/{name}", content)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.zip"'
     return response
 
 
