@@ -397,3 +397,17 @@ def test_an_assessment_the_clinic_has_with_other_answers_refuses_the_bundle(
             world.other_admin, json.dumps(bundle), "b.json", therapist=world.other_therapist
         )
     assert counts() == before
+
+
+def test_weighted_goals_come_back_with_their_weights_and_t_score(world: World) -> None:
+    gas = {"gas": {"q1": 1, "q2": -1, "q1_weight": 3, "q2_weight": 1}}
+    [stored] = actions.record_assessment(world.visit, gas, by=world.owner)
+    # T = 50 + 10 * (3 * 1 + 1 * -1) / sqrt(0.7 * (9 + 1) + 0.3 * (3 + 1) ** 2).
+    assert stored.scores["total"] == pytest.approx(50 + 20 / (11.8**0.5))
+    text = bundle_text(world)
+    import_fhir_bundle(world.other_admin, text, "g.json", therapist=world.other_therapist)
+    [copy] = Assessment.objects.filter(patient__clinic=world.other_clinic)
+    assert copy.answers == gas["gas"]
+    assert copy.scores == stored.scores
+    again = import_fhir_bundle(world.other_admin, text, "g.json", therapist=world.other_therapist)
+    assert (again.assessments, again.duplicates) == (0, 1)

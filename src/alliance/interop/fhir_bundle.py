@@ -59,9 +59,10 @@ def assessments_bundle(
         read = read_answers(definition, frame)
         options = answer_options(definition)
         keys = frame[KEYS].to_numpy(dtype=object)
+        weights = _weights(definition, frame)
         for row in range(len(frame)):
             encounter = _encounter(keys[row], encounters, entries)
-            response = _response(definition, options, keys[row], encounter, read, row)
+            response = _response(definition, options, keys[row], encounter, read, row, weights)
             responses[(keys[row][3], int(keys[row][4]), instrument)] = response["fullUrl"]
             entries.append(response)
     entries += _observations(scores, responses)
@@ -128,6 +129,7 @@ def _response(
     encounter: str,
     read: Answers,
     row: int,
+    weights: dict[str, np.ndarray[Any, Any]],
 ) -> dict[str, Any]:
     _, _, patient, episode, visit, date = keys
     value = f"{episode}/{int(visit)}/{definition.id}"
@@ -142,7 +144,11 @@ def _response(
             read.not_applicable[j, row],
         )
         if answer is not None:
-            items.append({"linkId": item.id, "answer": [answer]})
+            entry: dict[str, Any] = {"linkId": item.id, "answer": [answer]}
+            weight = weights[item.id][row] if item.id in weights else np.nan
+            if not np.isnan(weight):
+                entry["extension"] = [{"url": names.ANSWER_WEIGHT, "valueDecimal": float(weight)}]
+            items.append(entry)
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "identifier": {"system": names.ASSESSMENT_SYSTEM, "value": value},
@@ -155,6 +161,17 @@ def _response(
     if items:
         resource["item"] = items
     return _entry(url, resource, names.ASSESSMENT_SYSTEM, value)
+
+
+def _weights(definition: Definition, frame: pd.DataFrame) -> dict[str, np.ndarray[Any, Any]]:
+    """The weight columns (``<item>_weight``) of an instrument that takes weights, by item."""
+    if definition.weights == "none":
+        return {}
+    return {
+        item.id: pd.to_numeric(frame[f"{item.id}_weight"], errors="coerce").to_numpy(float)
+        for item in definition.items
+        if f"{item.id}_weight" in frame
+    }
 
 
 def _answer(

@@ -218,7 +218,21 @@ def _answers(
             raise ImportFileError(source, where, f"{link_id} has {len(given)} answers")
         for answer in given:
             answers[link_id] = _value(answer, source, f"{where} {link_id}")
+        for extension in item.get("extension", []):
+            if extension.get("url") == names.ANSWER_WEIGHT:
+                if definition.weights == "none":
+                    raise ImportFileError(
+                        source, where, f"{link_id} has a weight; {definition.id} takes none"
+                    )
+                answers[f"{link_id}_weight"] = _weight(extension, source, f"{where} {link_id}")
     return answers
+
+
+def _weight(extension: dict[str, Any], source: str, where: str) -> float:
+    value = extension.get("valueDecimal", extension.get("valueInteger"))
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ImportFileError(source, where, "an answer's weight must be a number")
+    return float(value)
 
 
 def _value(answer: dict[str, Any], source: str, where: str) -> Answer:
@@ -289,10 +303,11 @@ def _tables(assessments: list[_Assessment]) -> dict[str, pd.DataFrame]:
     tables = {}
     for instrument, members in grouped.items():
         items = [item.id for item in instruments.load(instrument).items]
+        items += sorted({name for a in members for name in a.answers if name not in items})
         keys = typed(pd.DataFrame([a.keys for a in members], columns=KEYS))
         columns = {}
         for item in items:
-            values = [a.answers[item] for a in members]
+            values = [a.answers.get(item) for a in members]
             if any(isinstance(v, str) for v in values):
                 columns[item] = pd.Series(values, dtype=object)
             else:

@@ -25,6 +25,8 @@ EPISODE_SYSTEM = f"{BASE}/episode"
 VISIT_SYSTEM = f"{BASE}/visit"
 ASSESSMENT_SYSTEM = f"{BASE}/assessment"
 SCORE_IDENTIFIER_SYSTEM = f"{BASE}/score"
+ANSWER_WEIGHT = f"{BASE}/StructureDefinition/answer-weight"
+"""valueDecimal on a QuestionnaireResponse item: the weight given to that answer (GAS goals)."""
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"

@@ -125,7 +125,7 @@ def _store(
     places = _places(parsed)
     local = _Local(clinic, therapist, source)
     local.resolve(keys)
-    existing = local.existing_answers(list(parsed.answers))
+    existing = local.existing_answers(parsed.answers)
     answers, _scores, known = without_known(parsed.answers, parsed.scores, existing, source, places)
     created: list[Assessment] = []
     touched: dict[int, Episode] = {}
@@ -238,11 +238,12 @@ class _Local:
         for row in rows:
             self._visit(row, present)
 
-    def existing_answers(self, instrument_ids: list[str]) -> ClinicTables:
-        """The clinic's assessments at the Bundle's visits, under the Bundle's identifiers."""
+    def existing_answers(self, bundle: dict[str, pd.DataFrame]) -> ClinicTables:
+        """The clinic's assessments at the Bundle's visits, under the Bundle's identifiers and
+        with the Bundle's columns (a weight one side lacks is a missing weight)."""
         ids = {episode.pk: external for external, episode in self.episodes.items()}
         rows = Assessment.objects.filter(
-            visit__episode_id__in=list(ids), instrument_id__in=instrument_ids
+            visit__episode_id__in=list(ids), instrument_id__in=list(bundle)
         ).order_by("pk")
         grouped: dict[str, list[tuple[list[Any], dict[str, Any]]]] = {}
         for _pk, instrument, episode, number, date, answers, _scores in rows.values_list(
@@ -250,7 +251,10 @@ class _Local:
         ):
             keys = ["", "", "", ids[episode], int(number), date]
             grouped.setdefault(str(instrument), []).append((keys, answers))
-        tables = {i: answer_table(i, members) for i, members in grouped.items()}
+        tables = {
+            i: answer_table(i, members).reindex(columns=bundle[i].columns)
+            for i, members in grouped.items()
+        }
         return ClinicTables(tables, pd.DataFrame())
 
     def _patient(
