@@ -21,6 +21,7 @@ from alliance.evidence.tally import Tally
 from alliance.web.scope import EVIDENCE_READERS, REVIEWER_ROLES
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.evidence_labels import (
+    APPEARANCE,
     COMPONENT,
     EFFECT,
     KIND,
@@ -62,7 +63,14 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
         matching = {c.id for c in evidence.by_construct(catalogue, construct)}
         entries = [c for c in entries if c.id in matching]
     groups = [
-        (heading, [(c, KIND[k]) for c in entries if c.kind.value == k])
+        (
+            heading,
+            [
+                (c, KIND[k], APPEARANCE.get(c.appears_in.value, ""))
+                for c in entries
+                if c.kind.value == k
+            ],
+        )
         for k, heading in KINDS.items()
     ]
     context = {

@@ -15,6 +15,10 @@ KIND = {
     "theory": _("theory"),
     "unclassified": _("unclassified"),
 }
+APPEARANCE = {
+    "table_only": _("named in a results table, not in the review's tally"),
+    "background": _("the reference model, not in the review's tally"),
+}
 MEASURE_ROLE = {
     "alliance": _("alliance"),
     "outcome": _("outcome"),
