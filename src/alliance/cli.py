@@ -465,6 +465,14 @@ _AS_OPTION = click.option(
 )
 
 
+_CLINIC_OPTION = click.option(
+    "--clinic",
+    "clinic_name",
+    default=None,
+    help="With --as: the clinic's name, checked against the member of staff's clinic.",
+)
+
+
 def _tables_or_clinic(tables: Path | None, username: str | None) -> Path | None:
     """Exactly one source: a folder of tables, or the clinic database (``--as``)."""
     if (tables is None) == (username is None):
@@ -484,8 +492,13 @@ _TABLES_ARGUMENT = click.argument(
     "--identifiable", is_flag=True, help="Confirm: the Bundle holds patient codes and dates."
 )
 @_AS_OPTION
+@_CLINIC_OPTION
 def export_fhir_bundle(
-    tables: Path | None, output: Path, identifiable: bool, username: str | None
+    tables: Path | None,
+    output: Path,
+    identifiable: bool,
+    username: str | None,
+    clinic_name: str | None,
 ) -> None:
     """The assessments of a folder of tables, or of the clinic (--as an admin), as a FHIR
     transaction Bundle (JSON)."""
@@ -501,7 +514,7 @@ def export_fhir_bundle(
     if folder is None:
         from alliance.cli_clinic import export_bundle
 
-        export_bundle(str(username), output)
+        export_bundle(str(username), clinic_name, output)
         return
     data = read_tables(folder)
     with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -529,6 +542,7 @@ def export_fhir_bundle(
     "--as", "username", default=None, help="Import into the clinic database as this admin."
 )
 @click.option("--therapist", default=None, help="With --as: the therapist of new patients.")
+@_CLINIC_OPTION
 def import_fhir_bundle(
     file: Path,
     output: Path | None,
@@ -536,6 +550,7 @@ def import_fhir_bundle(
     file_format: str,
     username: str | None,
     therapist: str | None,
+    clinic_name: str | None,
 ) -> None:
     """A FHIR Bundle of assessments as answer and score tables in a new folder (-o), or into
     the clinic database (--as an admin); all or nothing, duplicates recognised."""
@@ -550,7 +565,7 @@ def import_fhir_bundle(
     if output is None:
         from alliance.cli_clinic import import_bundle
 
-        import_bundle(str(username), therapist, file)
+        import_bundle(str(username), clinic_name, therapist, file)
         return
 
     known = read_tables(existing) if existing else None
@@ -590,6 +605,7 @@ def _key(key_file: Path | None) -> bytes:
     is_flag=True,
     help="With --as an admin: real codes, dates and ages (audited).",
 )
+@_CLINIC_OPTION
 def export_research_command(
     tables: Path | None,
     output: Path,
@@ -597,6 +613,7 @@ def export_research_command(
     min_count: int,
     username: str | None,
     identifiable: bool,
+    clinic_name: str | None,
 ) -> None:
     """A research export (long, wide, SPSS, R labels, codebook), de-identified by default, from
     a folder of tables or from the clinic (--as an admin or a researcher)."""
@@ -609,7 +626,7 @@ def export_research_command(
     if folder is None:
         from alliance.cli_clinic import export_research as from_clinic
 
-        from_clinic(str(username), output, identifiable, min_count)
+        from_clinic(str(username), clinic_name, output, identifiable, min_count)
         return
     if identifiable:
         raise click.UsageError("--identifiable exports come only from the clinic (--as)")
@@ -634,8 +651,13 @@ def export_research_command(
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
 @_KEY_OPTION
 @_AS_OPTION
+@_CLINIC_OPTION
 def export_redcap_project(
-    tables: Path | None, output: Path, key_file: Path | None, username: str | None
+    tables: Path | None,
+    output: Path,
+    key_file: Path | None,
+    username: str | None,
+    clinic_name: str | None,
 ) -> None:
     """A de-identified longitudinal REDCap project (dictionary, events, mapping, records), from
     a folder of tables or from the clinic (--as an admin or a researcher)."""
@@ -648,7 +670,7 @@ def export_redcap_project(
     if folder is None:
         from alliance.cli_clinic import export_redcap
 
-        export_redcap(str(username), output)
+        export_redcap(str(username), clinic_name, output)
         return
     try:
         research, report = deidentify(read_tables(folder), _key(key_file))

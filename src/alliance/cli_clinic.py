@@ -34,24 +34,28 @@ def start_django() -> None:
         raise click.ClickException(str(error)) from error
 
 
-def staff_member(username: str) -> User:
-    """The active member of staff named ``username``."""
+def staff_member(username: str, clinic_name: str | None = None) -> User:
+    """The active member of staff named ``username`` (of the clinic named, if one is)."""
     start_django()
     from alliance.web.models import User
 
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or user.clinic_id is None:
+    user = User.objects.select_related("clinic").filter(username=username, is_active=True).first()
+    if user is None or user.clinic is None:
         raise click.ClickException(f"no active member of a clinic's staff is named {username!r}")
+    if clinic_name is not None and user.clinic.name != clinic_name:
+        raise click.ClickException(f"{username} is not on the staff of the clinic {clinic_name!r}")
     return user
 
 
-def export_research(username: str, output: Path, identifiable: bool, min_count: int) -> None:
+def export_research(
+    username: str, clinic_name: str | None, output: Path, identifiable: bool, min_count: int
+) -> None:
     """The clinic's research files, de-identified (or identifiable, for an admin)."""
     from alliance.interop.research_files import STEPS
     from alliance.web.actions import ActionError
     from alliance.web.actions.interop_export import export_research_files
 
-    user = staff_member(username)
+    user = staff_member(username, clinic_name)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("research files", total=STEPS)
         try:
@@ -67,25 +71,25 @@ def export_research(username: str, output: Path, identifiable: bool, min_count: 
     click.echo(export.summary(), err=True)
 
 
-def export_redcap(username: str, output: Path) -> None:
+def export_redcap(username: str, clinic_name: str | None, output: Path) -> None:
     """The clinic's de-identified REDCap project files."""
     from alliance.web.actions import ActionError
     from alliance.web.actions.interop_export import export_redcap_files
 
     try:
-        files = export_redcap_files(staff_member(username), output)
+        files = export_redcap_files(staff_member(username, clinic_name), output)
     except (ActionError, FileExistsError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"REDCap project files in {output}: {', '.join(files)}", err=True)
 
 
-def export_bundle(username: str, output: Path) -> None:
+def export_bundle(username: str, clinic_name: str | None, output: Path) -> None:
     """The clinic's assessments as a FHIR transaction Bundle (admins only)."""
     from alliance.interop.output_files import write_text
     from alliance.web.actions import ActionError
     from alliance.web.actions.interop_export import export_fhir_bundle
 
-    user = staff_member(username)
+    user = staff_member(username, clinic_name)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("entries", total=None)
         try:
@@ -100,15 +104,17 @@ def export_bundle(username: str, output: Path) -> None:
     click.echo(f"{len(bundle['entry'])} entries -> {output}", err=True)
 
 
-def import_bundle(username: str, therapist: str | None, file: Path) -> None:
+def import_bundle(
+    username: str, clinic_name: str | None, therapist: str | None, file: Path
+) -> None:
     """A FHIR Bundle into the clinic database, all or nothing (admins only)."""
     from alliance.web.actions import ActionError
     from alliance.web.actions.interop_import import import_fhir_bundle
 
-    user = staff_member(username)
+    user = staff_member(username, clinic_name)
     if therapist is None:
         raise click.UsageError("name the therapist who takes new patients: --therapist USERNAME")
-    treating = staff_member(therapist)
+    treating = staff_member(therapist, clinic_name)
     text = file.read_text(encoding="utf-8-sig")
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("entries", total=None)

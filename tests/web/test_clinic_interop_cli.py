@@ -70,3 +70,17 @@ def test_a_therapist_cannot_export_and_a_source_is_required(world: World, tmp_pa
     assert code == 2
     assert "--as USERNAME" in output
     assert not (tmp_path / "r").exists()
+
+
+def test_a_named_clinic_must_be_the_staff_members_own(world: World, tmp_path: Path) -> None:
+    seed(world)
+    out = tmp_path / "r"
+    code, output = run("export", "research", "--as", "researcher", "--clinic", "Clinic B",
+                       "-o", str(out))  # fmt: skip
+    assert code == 1
+    assert "researcher is not on the staff of the clinic 'Clinic B'" in output
+    assert not out.exists()
+    code, output = run("export", "research", "--as", "researcher", "--clinic", "Clinic A",
+                       "-o", str(out))  # fmt: skip
+    assert code == 0, output
+    assert (out / "wide.sav").is_file()
