@@ -271,7 +271,7 @@ class _Local:
         patient = known.patient if known is not None else by_code.get(code)
         if patient is None:
             if len(code) > MAX_KEY:
-                raise ImportFileError(self.source, f"patient {code[:20]}...", "code too long")
+                raise ImportFileError(self.source, "a patient", "its identifier is too long")
             fits = len(code) <= MAX_CODE
             taken = not fits or Patient.objects.filter(code=code).exists()
             patient = Patient.objects.create(
