@@ -48,7 +48,7 @@ def list_instruments(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table("id", "name", "respondent", "items", "scales", "licence", "verified")
+    table = Table("id", "name", "respondent", "items", "scales", "licence", "verified", "source")
     for row in rows:
         table.add_row(
             row["id"],
@@ -58,6 +58,7 @@ def list_instruments(as_json: bool) -> None:
             ", ".join(row["scales"]),
             row["licence"],
             "yes" if row["verified"] else "no",
+            "bundled" if row["bundled"] else "installed",
         )
     console.print(table)
 
@@ -735,6 +736,7 @@ def _summary(definition: Definition) -> dict[str, Any]:
         "validated": definition.validated,
         "verified": definition.verified,
         "version": definition.version,
+        "bundled": definition.id in instruments.library.bundled_ids(),
     }
 
 

@@ -38,7 +38,11 @@ def test_an_installed_questionnaire_is_listed_loaded_and_scored(
     assert code == 0, output
     assert (data_dir / "instruments" / "home_exercise_check.yaml").is_file()
     code, output = run("instruments", "list", "--json")
-    assert "home_exercise_check" in [row["id"] for row in json.loads(output)]
+    bundled = {row["id"]: row["bundled"] for row in json.loads(output)}
+    assert (bundled["home_exercise_check"], bundled["wai_sr"]) == (False, True)
+    result = CliRunner().invoke(main, ["instruments", "list"], env={"COLUMNS": "250"})
+    [line] = [line for line in result.output.splitlines() if "home_exercise_check" in line]
+    assert line.rstrip(" │").endswith("installed")
     definition = instruments.load("home_exercise_check")
     # The file's own options: "Every day" 3, "Not hard" 0 reversed to 3, "Fairly confident" 2.
     answers = pd.DataFrame({"q1": [3], "q2": [0], "q3": [2], "q4": [5]})
