@@ -9,9 +9,11 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from alliance.web.models import Assessment, AuditEvent
-from tests.web.conftest import World
+from alliance.web.models import Assessment, AuditEvent, Role
+from tests.web.conftest import World, make_user
 from tests.web.pages.helpers import signed_in
 from tests.web.test_clinic_interop import SEEDED, seed
 
@@ -86,3 +88,17 @@ def test_a_malformed_bundle_is_refused_with_its_reason_and_nothing_is_written(
     assert "bad.json: line 1" in response.content.decode()
     assert "nothing was imported" in response.content.decode()
     assert (Assessment.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_page_takes_the_same_number_of_queries_whatever_the_staff(world: World) -> None:
+    admin = signed_in(world.admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin.get("/manage/exports/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(5):
+        make_user(world.clinic, f"therapist-{n}", Role.THERAPIST)
+    assert queries() == few
