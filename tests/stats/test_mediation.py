@@ -205,13 +205,15 @@ def test_it_models_a_binary_outcome_on_the_log_odds_scale(clinic: pd.DataFrame) 
 
 
 def test_it_reproduces_its_resamples_from_the_seed(clinic: pd.DataFrame) -> None:
+    """The same seed gives the same resamples, however many are drawn; a longer run's matrix
+    products have another shape, which BLAS may round differently in float32's last digits."""
     first = mediation(clinic, x="alliance", m="adherence", y="outcome", n_boot=300, seed=9)
     again = mediation(clinic, x="alliance", m="adherence", y="outcome", n_boot=300, seed=9)
     longer = mediation(clinic, x="alliance", m="adherence", y="outcome", n_boot=500, seed=9)
     other = mediation(clinic, x="alliance", m="adherence", y="outcome", n_boot=300, seed=10)
     np.testing.assert_array_equal(first.draws, again.draws)
-    np.testing.assert_array_equal(first.draws, longer.draws[:300])
-    assert not np.array_equal(first.draws, other.draws)
+    np.testing.assert_allclose(first.draws, longer.draws[:300], rtol=1e-5, atol=1e-9)
+    assert not np.allclose(first.draws, other.draws, rtol=1e-2)
 
 
 def test_it_reports_the_seed_it_drew_when_none_is_given(clinic: pd.DataFrame) -> None:
