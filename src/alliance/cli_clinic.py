@@ -15,23 +15,10 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from alliance.cli_common import start_django
+
 if TYPE_CHECKING:
     from alliance.web.models import User
-
-
-def start_django() -> None:
-    """Configure Django with the server's settings (once), a bad setting as a one-line error."""
-    from django.apps import apps
-
-    if apps.ready:
-        return
-    from alliance.web.env import SettingError
-    from alliance.web.server import setup
-
-    try:
-        setup(None)
-    except SettingError as error:
-        raise click.ClickException(str(error)) from error
 
 
 def staff_member(username: str, clinic_name: str | None = None) -> User:
