@@ -86,6 +86,19 @@ def world(db: None) -> World:
     )
 
 
+def neck_pain_episode(by: User, name: str, start: dt.date) -> Episode:
+    """A new patient of ``by`` with an open outpatient episode of neck pain."""
+    patient = actions.register_patient(by, name=name)
+    return actions.open_episode(
+        by,
+        patient,
+        condition="neck pain",
+        body_region="cervical",
+        setting="outpatient",
+        start_date=start,
+    )
+
+
 def api_client(user: User) -> Client:
     """A client that calls the API with a fresh bearer token of ``user``."""
     token = actions.issue_api_token(user)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions
 from alliance.web.models import Assessment, AuditEvent
-from tests.web.conftest import PASSWORD, World, api_client
+from tests.web.conftest import PASSWORD, World, api_client, neck_pain_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -101,15 +101,7 @@ def test_it_answers_404_for_a_forged_link(world: World) -> None:
 
 def _grow_caseload(world: World, patients: int) -> None:
     for n in range(patients):
-        patient = actions.register_patient(world.owner, name=f"Extra {n}")
-        episode = actions.open_episode(
-            world.owner,
-            patient,
-            condition="neck pain",
-            body_region="cervical",
-            setting="outpatient",
-            start_date=dt.date(2026, 1, 1),
-        )
+        episode = neck_pain_episode(world.owner, f"Extra {n}", dt.date(2026, 1, 1))
         visit = actions.schedule_visit(world.owner, episode, dt.date(2026, 1, 2))
         actions.record_assessment(visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
         actions.raise_alert(episode, kind="rupture", detail="bond fell")

@@ -10,22 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions, signal_models
-from tests.web.conftest import World
+from tests.web.conftest import World, neck_pain_episode
 
 pytestmark = pytest.mark.django_db
 
 
 def _discharged_episodes(world: World, count: int) -> None:
     for n in range(count):
-        patient = actions.register_patient(world.owner, name=f"History {n}")
-        episode = actions.open_episode(
-            world.owner,
-            patient,
-            condition="neck pain",
-            body_region="cervical",
-            setting="outpatient",
-            start_date=dt.date(2026, 1, 5),
-        )
+        episode = neck_pain_episode(world.owner, f"History {n}", dt.date(2026, 1, 5))
         actions.discharge_episode(
             world.owner, episode, end_date=dt.date(2026, 2, 5), reason="goals_met"
         )
