@@ -39,7 +39,7 @@ SCORES = st.tuples(
     st.sampled_from(["p1", "p2", "p10"]),
     st.sampled_from([3, 12, 100]),
     st.integers(1, 12),
-    st.sampled_from(["checkin", "nprs", "wai_sr"]),
+    st.sampled_from(["checkin", "nprs", "wai_sr", None]),
     st.sampled_from(["total", "bond", "goal"]),
     st.floats(0, 40, allow_nan=False),
 )

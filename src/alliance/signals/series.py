@@ -37,8 +37,8 @@ def prepare(scores: pd.DataFrame) -> pd.DataFrame:
         raise SeriesError(f"row {row}: visit and score must be numbers")
     patient = table["patient"].astype(str).to_numpy()
     series = table["episode_id"].astype(str).to_numpy() if "episode_id" in table else patient
-    keys = [pd.factorize(table[name], sort=True)[0] for name in ("scale", "instrument")]
-    order = np.lexsort((visit, *keys, pd.factorize(series, sort=True)[0]))
+    keys = [_sort_codes(table[name]) for name in ("scale", "instrument")]
+    order = np.lexsort((visit, *keys, _sort_codes(series)))
     columns = {name: table[name].array.take(order) for name in table.columns}
     columns |= {
         "score": score[order],
@@ -47,6 +47,12 @@ def prepare(scores: pd.DataFrame) -> pd.DataFrame:
         "series": series[order],
     }
     return pd.DataFrame(columns)
+
+
+def _sort_codes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Integers that sort as the values do, missing values last (as ``sort_values``)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _numbers(column: pd.Series) -> np.ndarray:
