@@ -118,6 +118,18 @@ COLLECTIONS: list[tuple[str, str, dict[str, tuple[int, int | None]]]] = [
     ("GET", "/api/export/cohort.csv", {
         "owner": (200, 4), "colleague": (200, 4), "outsider": (200, 0),
         "researcher": (200, 4), "lead": (200, 0), "other_admin": (200, 0)}),
+    ("GET", "/api/export/research.zip", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (200, None), "lead": (403, None), "other_admin": (409, None)}),
+    ("GET", "/api/export/research.zip?identifiable=true", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (403, None), "lead": (403, None), "other_admin": (409, None)}),
+    ("GET", "/api/export/redcap.zip", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (200, None), "lead": (403, None), "other_admin": (409, None)}),
+    ("GET", "/api/export/fhir-bundle.json", {
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (403, None), "lead": (403, None), "other_admin": (200, None)}),
     ("GET", "/api/audit", {
         "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
         "researcher": (403, None), "lead": (403, None), "other_admin": (200, None)}),

@@ -7,28 +7,18 @@ action; a role the action refuses gets a 404, as everywhere else.
 
 from __future__ import annotations
 
-import io
-import json
-import tempfile
-import zipfile
 from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.web import actions
-from alliance.web.actions.interop_export import (
-    export_fhir_bundle,
-    export_redcap_files,
-    export_research_files,
-)
 from alliance.web.actions.interop_import import ClinicImport, import_fhir_bundle
+from alliance.web.export_downloads import KINDS, download
 from alliance.web.models import Role, User
 from alliance.web.views.access import clinic_of, require_role, staff
 
-KINDS = ("research", "redcap", "research_identifiable", "fhir_bundle")
 MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 
 
@@ -43,7 +33,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
             error, imported = _import(request, user)
         elif kind in KINDS:
             try:
-                return _download(request, user, kind)
+                return download(user, kind, request)
             except actions.NotAllowedError:
                 raise Http404 from None
             except actions.ActionError as problem:
@@ -60,23 +50,6 @@ def exports_page(request: HttpRequest) -> HttpResponse:
         "imported": imported,
     }
     return render(request, "alliance/manage/exports.html", context, status=400 if error else 200)
-
-
-def _download(request: HttpRequest, user: User, kind: str) -> HttpResponse:
-    stamp = timezone.localdate().isoformat()
-    if kind == "fhir_bundle":
-        bundle = export_fhir_bundle(user, request=request)
-        body = json.dumps(bundle, ensure_ascii=False).encode()
-        return _attachment(body, "application/fhir+json", f"alliance-bundle-{stamp}.json")
-    with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary) / "export"
-        if kind == "redcap":
-            export_redcap_files(user, folder, request=request)
-        else:
-            identifiable = kind == "research_identifiable"
-            export_research_files(user, folder, identifiable=identifiable, request=request)
-        name = kind.replace("_", "-")
-        return _attachment(_zipped(folder), "application/zip", f"alliance-{name}-{stamp}.zip")
 
 
 def _import(request: HttpRequest, user: User) -> tuple[str, ClinicImport | None]:
@@ -96,17 +69,3 @@ def _import(request: HttpRequest, user: User) -> tuple[str, ClinicImport | None]
         return "", import_fhir_bundle(user, text, source, therapist=therapist, request=request)
     except actions.ActionError as problem:
         return str(problem), None
-
-
-def _zipped(folder: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.iterdir()):
-            archive.write(path, path.name)
-    return buffer.getvalue()
-
-
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
