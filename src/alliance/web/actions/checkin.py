@@ -63,13 +63,11 @@ def resolve_link(token: str) -> CheckinLink:
         )
     except signing.BadSignature as error:
         raise InvalidLinkError(_("This check-in link is not valid.")) from error
-    link = (
-        CheckinLink.objects.select_related(
-            "visit__episode__patient__clinic", "visit__episode__protocol"
-        )
-        .filter(digest=token_digest(str(secret)))
-        .first()
-    )
+    # The digest is unique: no ORDER BY (``first()`` would add one, and compiling it costs).
+    links = CheckinLink.objects.select_related(
+        "visit__episode__patient__clinic", "visit__episode__protocol"
+    ).filter(digest=token_digest(str(secret)))[:1]
+    link = next(iter(links), None)
     if link is None or link.expires_at <= timezone.now():
         raise InvalidLinkError(_("This check-in link is not valid."))
     return link
@@ -109,8 +107,9 @@ def record_assessment(
                     [AnswerProblem(i, "", "", _("is not asked at this visit")) for i in unexpected]
                 )
         patient = visit.episode.patient
-        created = [
-            Assessment.objects.create(
+        # One INSERT for all the instruments (``create`` would send one each).
+        created = Assessment.objects.bulk_create(
+            Assessment(
                 patient=patient,
                 visit=visit,
                 link=link,
@@ -119,7 +118,7 @@ def record_assessment(
                 **fields,
             )
             for definition, fields in scored
-        ]
+        )
         record(
             "assessment_recorded",
             actor=by,
