@@ -10,12 +10,14 @@ import csv
 import io
 import os
 import tempfile
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from alliance.evidence.review.nbib import read_nbib
 from alliance.evidence.review.prisma import PrismaCounts
 from alliance.evidence.review.project import ReviewProject
 from alliance.evidence.review.project_files import (
+    COLUMNS,
     ProjectFileError,
     project_from_texts,
     project_to_texts,
@@ -25,6 +27,9 @@ from alliance.evidence.review.ris import read_ris
 from alliance.evidence.review.table_import import read_csv_records
 
 FORMATS = ("ris", "nbib", "csv")
+PROJECT_FILES = frozenset({"project.json", "records.csv", *COLUMNS})
+MAX_ZIPPED_BYTES = 50 * 1024 * 1024
+"""The most a zipped project may unpack to (a guard against a zip bomb)."""
 SUFFIXES = {".ris": "ris", ".nbib": "nbib", ".txt": "nbib", ".csv": "csv"}
 
 
@@ -41,6 +46,32 @@ def read_project(folder: Path) -> ReviewProject:
         raise ProjectFileError(f"{folder}: no project.json (start one with `review init`)")
     texts = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
     return project_from_texts(texts)
+
+
+def project_texts_from_zip(data: bytes) -> dict[str, str]:
+    """The project files of a zipped project folder (flat, or inside one folder), by name;
+    anything else in the archive (a macOS resource fork, a read-me) is left alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if PurePosixPath(m.filename).name in PROJECT_FILES
+                and "__MACOSX" not in PurePosixPath(m.filename).parts
+            ]
+            names = [PurePosixPath(m.filename).name for m in members]
+            if len(set(names)) != len(names):
+                raise ProjectFileError("the zip file holds more than one review project")
+            if sum(m.file_size for m in members) > MAX_ZIPPED_BYTES:
+                raise ProjectFileError("the project files unpack to more than 50 MB")
+            return {
+                name: archive.read(m).decode("utf-8-sig")
+                for name, m in zip(names, members, strict=True)
+            }
+    except zipfile.BadZipFile as error:
+        raise ProjectFileError(f"not a zip file ({error})") from None
+    except UnicodeDecodeError as error:
+        raise ProjectFileError(f"a project file is not UTF-8 text ({error.reason})") from None
 
 
 def read_export(

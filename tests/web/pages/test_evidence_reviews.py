@@ -345,6 +345,7 @@ def test_the_review_pages_and_their_refusals_read_in_french(world: World) -> Non
     same = {"English", "Français", "PRISMA", "patient", "exports", "inclusions", "verdicts"}
     data |= {"cinahl"}  # the record's id
     same |= {"Note", "variance", "REML"}
+    same |= {"evidence", "review"}  # the command `alliance evidence review`
     for path in (
         "/evidence/reviews/",
         f"/evidence/reviews/{review.pk}/screen/title_abstract/",
@@ -379,3 +380,69 @@ def test_the_review_downloads_as_a_folder_the_command_line_continues(
     assert re.search(r"records screened\s+5", result.output)
     outside = signed_in(world.other_therapist).get(f"/evidence/reviews/{review.pk}/review.zip")
     assert outside.status_code == 404
+
+
+def _zipped(texts: dict[str, str], folder: str = "") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in texts.items():
+            archive.writestr(f"{folder}{name}", content)
+    return SimpleUploadedFile("review.zip", buffer.getvalue(), content_type="application/zip")
+
+
+def test_a_downloaded_review_comes_back_in_whole_through_the_list_page(world: World) -> None:
+    review = _review(world)
+    _screen_everything(world, review)
+    download = signed_in(world.owner).get(f"/evidence/reviews/{review.pk}/review.zip")
+    upload = SimpleUploadedFile("review.zip", download.content, content_type="application/zip")
+    response = signed_in(world.researcher).post(
+        "/evidence/reviews/", {"project": "1", "file": upload}
+    )
+    copy = Review.objects.exclude(pk=review.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/evidence/reviews/{copy.pk}/"
+    assert project_of(copy) == project_of(review)
+    assert AuditEvent.objects.filter(action="review_project_imported").count() == 1
+
+
+def test_a_folder_from_the_command_line_is_imported_and_screened_on(
+    world: World, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    folder = tmp_path / "review"
+    (tmp_path / "cinahl.ris").write_text(RIS)
+    for args in (
+        ["init", str(folder), "--name", "Neck", "--reviewer", "owner", "--reviewer", "colleague"],
+        ["import", str(folder), str(tmp_path / "cinahl.ris"), "--source", "CINAHL"],
+    ):
+        result = runner.invoke(main, ["evidence", "review", *args])
+        assert result.exit_code == 0, result.output
+    texts = {p.name: p.read_text() for p in folder.iterdir()}
+    client = signed_in(world.colleague)
+    response = client.post(
+        "/evidence/reviews/", {"project": "1", "file": _zipped(texts, "review/")}
+    )
+    assert response.status_code == 302, text(notices(response.content))
+    review = Review.objects.get()
+    assert [r.record_id for r in review.records.order_by("position")] == [
+        "cinahl-1",
+        "cinahl-2",
+        "cinahl-3",
+        "cinahl-4",
+    ]
+    record_decision(world.colleague, review, "cinahl-1", TA, Verdict.INCLUDE)
+    assert ScreeningDecision.objects.filter(review=review).count() == 1
+
+
+def test_a_bad_project_zip_is_refused_with_the_reason_and_nothing_stored(world: World) -> None:
+    client = signed_in(world.owner)
+    not_zip = SimpleUploadedFile("notes.zip", b"plain text", content_type="application/zip")
+    response = client.post("/evidence/reviews/", {"project": "1", "file": not_zip})
+    assert response.status_code == 400
+    assert "notes.zip: not a zip file" in text(notices(response.content))
+    stranger = {"project.json": '{"format": 1, "name": "X", "reviewers": ["owner", "nobody"], '
+                '"criteria": [], "exclusion_reasons": [], "imports": []}'}  # fmt: skip
+    response = client.post("/evidence/reviews/", {"project": "1", "file": _zipped(stranger)})
+    assert response.status_code == 400
+    assert "called nobody" in text(notices(response.content))
+    assert not Review.objects.exists()

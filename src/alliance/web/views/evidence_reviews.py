@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from pathlib import PurePath
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,22 +22,27 @@ from alliance.evidence.review.agreement import agreement
 from alliance.evidence.review.charting import meta_analysis_frame
 from alliance.evidence.review.prisma import FlowError, PrismaCounts, prisma_counts
 from alliance.evidence.review.project import ReviewProject
+from alliance.evidence.review.project_files import ProjectFileError
 from alliance.evidence.review.screening import Stage, Status, blinded_queue
+from alliance.interop.review_files import project_texts_from_zip
 from alliance.stats._data import AnalysisError
 from alliance.stats.meta import meta_analysis
 from alliance.web import actions
 from alliance.web.actions.review import (
+    ReviewRuleError,
     create_review,
     export_review,
     import_search_export,
     override_duplicates,
     project_of,
 )
+from alliance.web.actions.review_import import import_review_project
 from alliance.web.models import Review, User
 from alliance.web.scope import REVIEWER_ROLES, get_review, may_review, visible_reviews
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.evidence import tabs
 
+MAX_PROJECT_BYTES = 50 * 1024 * 1024
 STAGES = {Stage.TITLE_ABSTRACT: "title_abstract", Stage.FULL_TEXT: "full_text"}
 
 
@@ -51,16 +57,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     me = staff(request)
     error = ""
     if request.method == "POST":
-        picked = [v for v in request.POST.getlist("reviewers") if v.isdigit()]
-        chosen = _colleagues(me).filter(pk__in=picked)
         try:
-            review = create_review(
-                me,
-                request.POST.get("name", ""),
-                list(chosen),
-                request.POST.get("criteria", "").splitlines(),
-                request.POST.get("reasons", "").splitlines(),
-            )
+            review = _imported(me, request) if "project" in request.POST else _created(me, request)
             return redirect("review_detail", review_id=review.pk)
         except actions.ActionError as problem:
             error = str(problem)
@@ -73,6 +71,34 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "form": request.POST if error else {},
     }
     return render(request, "alliance/evidence/reviews.html", context, status=400 if error else 200)
+
+
+def _created(me: User, request: HttpRequest) -> Review:
+    picked = [v for v in request.POST.getlist("reviewers") if v.isdigit()]
+    return create_review(
+        me,
+        request.POST.get("name", ""),
+        list(_colleagues(me).filter(pk__in=picked)),
+        request.POST.get("criteria", "").splitlines(),
+        request.POST.get("reasons", "").splitlines(),
+    )
+
+
+def _imported(me: User, request: HttpRequest) -> Review:
+    """A review from a zipped project folder (as ``alliance evidence review`` keeps one)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ReviewRuleError(_("Please choose a file."))
+    name = PurePath(upload.name or "review.zip").name
+    if upload.size is not None and upload.size > MAX_PROJECT_BYTES:
+        raise ReviewRuleError(_("The file is larger than 50 MB."))
+    try:
+        texts = project_texts_from_zip(upload.read())
+    except ProjectFileError as error:
+        raise ReviewRuleError(
+            _("%(file)s: %(problem)s; nothing was imported."), file=name, problem=str(error)
+        ) from None
+    return import_review_project(me, texts, name)
 
 
 def _colleagues(me: User) -> QuerySet[User]:
