@@ -9,13 +9,15 @@ gets the assessments it already created back, never a duplicate.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +31,17 @@ from alliance.web.actions.errors import (
     InvalidLinkError,
 )
 from alliance.web.audit import record
-from alliance.web.models import Assessment, CheckinLink, User, Visit, VisitStatus
+from alliance.web.models import (
+    Assessment,
+    CheckinLink,
+    Clinic,
+    Episode,
+    Patient,
+    Protocol,
+    User,
+    Visit,
+    VisitStatus,
+)
 
 LINK_SALT = "alliance.checkin-link"
 Answers = Mapping[str, Mapping[str, Any]]
@@ -63,14 +75,87 @@ def resolve_link(token: str) -> CheckinLink:
         )
     except signing.BadSignature as error:
         raise InvalidLinkError(_("This check-in link is not valid.")) from error
-    # The digest is unique: no ORDER BY (``first()`` would add one, and compiling it costs).
-    links = CheckinLink.objects.select_related(
-        "visit__episode__patient__clinic", "visit__episode__protocol"
-    ).filter(digest=token_digest(str(secret)))[:1]
-    link = next(iter(links), None)
+    link = _link_by_digest(token_digest(str(secret)))
     if link is None or link.expires_at <= timezone.now():
         raise InvalidLinkError(_("This check-in link is not valid."))
     return link
+
+
+def _link_by_digest(digest: str) -> CheckinLink | None:
+    """The link with ``digest``, with its visit, episode, patient, clinic and protocol loaded
+    as ``select_related`` would load them, in one SELECT written out here: through the ORM,
+    building and compiling that query cost about 1.3 ms of CPU, ten times what running it
+    costs. Columns, tables, quoting and value conversion all come from the models and the
+    database backend, so the objects are the ORM's own, on SQLite and PostgreSQL."""
+    database = connections[DEFAULT_DB_ALIAS]
+    with database.cursor() as cursor:
+        cursor.execute(_link_sql(database.vendor), [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded: dict[str, Any] = {}
+    start = 0
+    for model, alias in _LINK_ROW:
+        end = start + len(model._meta.concrete_fields)
+        loaded[alias] = _from_db(database, model, row[start:end])
+        start = end
+    link, visit, episode, patient = (loaded[k] for k in ("link", "visit", "episode", "patient"))
+    patient.clinic = loaded["clinic"]
+    episode.patient = patient
+    episode.protocol = loaded["protocol"] if episode.protocol_id is not None else None
+    visit.episode = episode
+    link.visit = visit
+    return cast(CheckinLink, link)
+
+
+_LINK_ROW: tuple[tuple[type[models.Model], str], ...] = (
+    (CheckinLink, "link"),
+    (Visit, "visit"),
+    (Episode, "episode"),
+    (Patient, "patient"),
+    (Clinic, "clinic"),
+    (Protocol, "protocol"),
+)
+"""The models ``_link_by_digest`` loads, in the order of their columns in its row."""
+
+
+@cache
+def _link_sql(vendor: str) -> str:
+    """``_link_by_digest``'s query for this database backend (built once)."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}"
+        for model, alias in _LINK_ROW
+        for field in model._meta.concrete_fields
+    )
+    tables = {alias: quote(model._meta.db_table) for model, alias in _LINK_ROW}
+    return (
+        f"SELECT {columns} FROM {tables['link']} link"
+        f" JOIN {tables['visit']} visit ON visit.id = link.visit_id"
+        f" JOIN {tables['episode']} episode ON episode.id = visit.episode_id"
+        f" JOIN {tables['patient']} patient ON patient.id = episode.patient_id"
+        f" JOIN {tables['clinic']} clinic ON clinic.id = patient.clinic_id"
+        f" LEFT JOIN {tables['protocol']} protocol ON protocol.id = episode.protocol_id"
+        " WHERE link.digest = %s"
+    )
+
+
+def _from_db(
+    database: BaseDatabaseWrapper, model: type[models.Model], values: Sequence[Any]
+) -> models.Model:
+    """An instance of ``model`` from its columns as ``database`` gave them, converted as the
+    ORM converts them (dates and times on SQLite, JSON everywhere)."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.cached_col
+        for convert in (
+            *database.ops.get_db_converters(column),
+            *column.get_db_converters(database),
+        ):
+            value = convert(value, column, database)
+        converted.append(value)
+    return model.from_db(database.alias, [field.attname for field in fields], converted)
 
 
 def instruments_for(visit: Visit) -> list[str]:

@@ -1,0 +1,104 @@
+"""The check-in link lookup written as one SELECT gives exactly the objects the ORM's
+``select_related`` gives, on random clinics, episodes, visits and links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+
+from alliance.web import actions
+from alliance.web.actions.checkin import _link_by_digest
+from alliance.web.models import CheckinLink, Clinic, Protocol, Role, VisitStatus
+from tests.web.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance: models.Model | None) -> list[tuple[str, type, Any]] | None:
+    """Every column's name, the type of its value and the value; then the database state."""
+    if instance is None:
+        return None
+    values = [
+        (f.attname, type(v), v)
+        for f in instance._meta.concrete_fields
+        for v in [getattr(instance, f.attname)]
+    ]
+    return [*values, ("_state", bool, (instance._state.adding, instance._state.db))]
+
+
+def _chain(link: CheckinLink) -> list[list[tuple[str, type, Any]] | None]:
+    episode = link.visit.episode
+    return [
+        _fields(x)
+        for x in (
+            link,
+            link.visit,
+            episode,
+            episode.patient,
+            episode.patient.clinic,
+            episode.protocol,
+        )
+    ]
+
+
+def _random_links(draw: random.Random) -> list[CheckinLink]:
+    links = []
+    for number in range(draw.randint(1, 3)):
+        clinic = actions.create_clinic(f"Clinic {number}")
+        Clinic.objects.filter(pk=clinic.pk).update(
+            therapist_comparison=draw.random() < 0.5,
+            signal_parameters=draw.choice([{}, {"rupture_drop": draw.randint(1, 4)}]),
+        )
+        owner = make_user(clinic, f"owner{number}", Role.THERAPIST)
+        protocol = Protocol.objects.create(
+            clinic=clinic,
+            name="Protocol",
+            schedule=[{"instrument": "checkin", "visits": draw.sample(range(1, 9), 3)}],
+        )
+        for episode_number in range(draw.randint(1, 3)):
+            patient = actions.register_patient(owner, name=f"Patient {number}.{episode_number}")
+            episode = actions.open_episode(
+                owner,
+                patient,
+                condition=draw.choice(["low back pain", "neck pain", "ünïcode knee"]),
+                body_region="lumbar",
+                setting="outpatient",
+                start_date=dt.date(2026, 1, 1) + dt.timedelta(days=draw.randint(0, 300)),
+                planned_visits=draw.choice([None, 6]),
+                protocol=draw.choice([None, protocol]),
+            )
+            for _ in range(draw.randint(1, 3)):
+                visit = actions.schedule_visit(owner, episode, episode.start_date)
+                link, _ = actions.issue_checkin_link(owner, visit)
+                visit.status = draw.choice(list(VisitStatus))
+                visit.save()
+                if draw.random() < 0.4:
+                    link.used_at = link.created_at + dt.timedelta(minutes=draw.randint(1, 99))
+                    link.save()
+                links.append(link)
+            if draw.random() < 0.3:
+                episode.end_date = episode.start_date + dt.timedelta(days=40)
+                episode.save()
+    return links
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_lookup_loads_what_select_related_loads(seed: int) -> None:
+    for link in _random_links(random.Random(seed)):
+        expected = CheckinLink.objects.select_related(
+            "visit__episode__patient__clinic", "visit__episode__protocol"
+        ).get(digest=link.digest)
+        with CaptureQueriesContext(connection) as queries:
+            found = _link_by_digest(link.digest)
+            assert found is not None
+            assert _chain(found) == _chain(expected)
+        assert len(queries) == 1
+
+
+def test_the_lookup_of_an_unknown_digest_finds_nothing() -> None:
+    assert _link_by_digest("0" * 64) is None
