@@ -4,30 +4,35 @@ minimal insert endpoints under the same load, on SQLite and on PostgreSQL.
 For each database: a fresh data directory (and, for PostgreSQL, a throw-away database created
 and dropped here) is migrated and seeded with one clinic, one therapist and 50 patients, each
 with an open episode and a run of visits, every visit with its own check-in link. Then three
-servers take the same load in turn, each on Waitress with the same number of threads:
+servers take the same load in turn:
 
-- check-in: ``alliance serve`` (production settings, ``ALLIANCE_HTTPS=false``, 127.0.0.1);
+- check-in: ``alliance serve`` (production settings, ``ALLIANCE_HTTPS=false``, 127.0.0.1):
+  Gunicorn, ``--workers`` processes of ``--threads`` threads;
   each patient posts the brief alliance check-in through its next link
   (``POST /api/checkin/{token}``): validation, scoring, storage, the audit row and the
   feedback signals, all in the request;
-- minimal view (the baseline): the same Django settings, middleware and database
-  connection, with the bench's own URLconf (never the production URLs) holding one view that
+- minimal view (the baseline): served by the same ``serve()`` with the same workers and
+  threads, the same Django settings, middleware and database connection, with the bench's
+  own URLconf (never the production URLs) holding one view that
   parses the same JSON body and inserts it as one row in one transaction: what any endpoint
   of this stack costs before it does any work of its own;
 - minimal WSGI: no framework, a WSGI function that parses the body and commits it as one row
   with the same durability (SQLite in WAL with ``synchronous=FULL``; PostgreSQL through
-  psycopg), one connection per thread: the floor for "an HTTP request that durably stores a
-  submission" on this machine.
+  psycopg), one connection per thread, on Waitress (one process, as many threads as the
+  others have in all): the floor for "an HTTP request that durably stores a submission" in
+  one Python process on this machine.
 
 Two loads per server, each for ``--seconds``: closed (every patient posts again as soon as it
 has its answer: the throughput is the server's capacity, and the latency includes queueing
 behind the other 49) and paced (every patient posts once every ``--interval`` seconds,
 staggered, latency counted from when the post was due: what a patient waits at that rate).
 Each patient keeps one HTTP connection; its first post warms up and is not counted. The client
-runs in this process, on the same cores as the server; ``cpu ms/req`` is the server process's
-own CPU time per post, the figure least disturbed by other work on the machine.
+runs in this process, on the same cores as the server; ``cpu ms/req`` is the CPU time of the
+server's processes (master and workers) per post, the figure least disturbed by other work on
+the machine.
 
 Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--databases sqlite,postgresql]
+[--workers N] [--threads N]
 The last line is the ratio of check-in throughput to the baselines', per database.
 """
 
@@ -39,6 +44,7 @@ import itertools
 import json
 import os
 import secrets
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -48,12 +54,14 @@ import threading
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from alliance.web.server import DEFAULT_THREADS, default_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 ME = [sys.executable, str(Path(__file__).resolve())]
@@ -167,17 +175,31 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user and system) a process and its living descendants (a server's
+    workers) have used so far (Linux)."""
+    parents, ticks = {}, {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        process = int(entry.parent.name)
+        parents[process], ticks[process] = int(fields[1]), int(fields[11]) + int(fields[12])
+    tree = [pid]
+    for process in tree:
+        tree += [child for child, parent in parents.items() if parent == process]
+    return sum(ticks.get(process, 0) for process in tree) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
 def running(command: list[str], env: dict[str, str], port: int) -> Iterator[int]:
-    """A server process, ready once its port accepts connections; stopped afterwards. Its
-    output goes to a file (a pipe nobody reads would fill up and stall it)."""
+    """A server process (in its own session, with its workers), ready once its port accepts
+    connections; stopped afterwards, none of its processes left. Its output goes to a file
+    (a pipe nobody reads would fill up and stall it)."""
     with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -193,9 +215,11 @@ def running(command: list[str], env: dict[str, str], port: int) -> Iterator[int]
         finally:
             server.terminate()
             server.wait(timeout=30)
+            with suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
 
 
-def serve_view(port: int, threads: int) -> None:
+def serve_view(port: int, workers: int, threads: int) -> None:
     """Serve the minimal Django view with the clinic's settings (run in its own process)."""
     from alliance.web.server import serve, setup
 
@@ -224,11 +248,12 @@ def serve_view(port: int, threads: int) -> None:
     urls = types.ModuleType("bench_urls")
     urls.urlpatterns = [path(INSERT_PATH.lstrip("/"), insert)]  # type: ignore[attr-defined]
     settings.ROOT_URLCONF = urls
-    serve("127.0.0.1", port, threads)
+    serve("127.0.0.1", port, workers, threads)
 
 
-def serve_wsgi(port: int, threads: int) -> None:
-    """Serve the minimal WSGI insert on the environment's database (in its own process)."""
+def serve_wsgi(port: int, workers: int, threads: int) -> None:
+    """Serve the minimal WSGI insert on the environment's database (in its own process, with
+    as many threads as ``workers`` of ``threads`` have)."""
     import waitress
 
     url = os.environ.get("ALLIANCE_DATABASE_URL")
@@ -264,7 +289,7 @@ def serve_wsgi(port: int, threads: int) -> None:
                 connection.execute("INSERT INTO bench_wsgi (at, body) VALUES (?, ?)", values)
 
         app = wsgi_insert(connect, store_sqlite)
-    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, ident="wsgi")
+    waitress.serve(app, host="127.0.0.1", port=port, threads=workers * threads, ident="wsgi")
 
 
 def wsgi_insert(
@@ -359,7 +384,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
             [*ME, "--seed", str(args.visits)], env=env, capture_output=True, text=True, check=True
         )
         links = [iter(each) for each in json.loads(seeded.stdout)]
-        threads = ["--threads", str(args.threads)]
+        sizes = ["--workers", str(args.workers), "--threads", str(args.threads)]
         servers = {
             "check-in": ([str(ALLIANCE), "serve"], links),
             "minimal view": ([*ME, "--serve-view"], None),
@@ -367,7 +392,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
         }
         for endpoint, (command, paths) in servers.items():
             port = free_port()
-            with running([*command, "--port", str(port), *threads], env, port) as pid:
+            with running([*command, "--port", str(port), *sizes], env, port) as pid:
                 for interval in (0.0, args.interval):
                     todo = paths or [itertools.repeat(INSERT_PATH) for _ in range(PATIENTS)]
                     used = cpu_seconds(pid)
@@ -385,7 +410,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load")
     parser.add_argument("--interval", type=float, default=2.0, help="paced: s between posts")
     parser.add_argument("--visits", type=int, default=40, help="check-in links per patient")
-    parser.add_argument("--threads", type=int, default=8, help="Waitress threads (serve's)")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="serve's")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -396,11 +422,12 @@ def main() -> None:
         seed(PATIENTS, args.seed)
         return
     if args.serve_view or args.serve_wsgi:
-        (serve_view if args.serve_view else serve_wsgi)(args.port, args.threads)
+        (serve_view if args.serve_view else serve_wsgi)(args.port, args.workers, args.threads)
         return
     print(
-        f"{PATIENTS} patients for {args.seconds:g} s per load on 127.0.0.1; Waitress with "
-        f"{args.threads} threads; {os.cpu_count()} cores shared by server and client"
+        f"{PATIENTS} patients for {args.seconds:g} s per load on 127.0.0.1; Gunicorn with "
+        f"{args.workers} workers of {args.threads} threads (minimal WSGI: Waitress, one process "
+        f"of {args.workers * args.threads}); {os.cpu_count()} cores shared by server and client"
     )
     print(f"{'database':<11} {'endpoint':<15} {'load':<8} {'requests':>8} {'throughput/s':>12} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu ms/req':>11}")  # fmt: skip
