@@ -1,5 +1,6 @@
-"""The check-in link lookup written as one SELECT gives exactly the objects the ORM's
-``select_related`` gives, on random clinics, episodes, visits and links."""
+"""The check-in link lookup and claim, written out as SQL, against the ORM: the lookup gives
+exactly the objects ``select_related`` gives, on random clinics, episodes, visits and links,
+and the claim stores the time the ORM reads back, once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions
-from alliance.web.actions.checkin import _link_by_digest
+from alliance.web.actions.checkin import _claim, _link_by_digest
 from alliance.web.models import CheckinLink, Clinic, Protocol, Role, VisitStatus
 from tests.web.conftest import make_user
 
@@ -102,3 +103,19 @@ def test_the_lookup_loads_what_select_related_loads(seed: int) -> None:
 
 def test_the_lookup_of_an_unknown_digest_finds_nothing() -> None:
     assert _link_by_digest("0" * 64) is None
+
+
+def test_a_link_is_claimed_once_and_stores_the_time_the_orm_reads_back() -> None:
+    link = _random_links(random.Random(7))[0]
+    CheckinLink.objects.filter(pk=link.pk).update(used_at=None)
+    found = _link_by_digest(link.digest)
+    assert found is not None
+    assert _claim(found)
+    stored = CheckinLink.objects.get(pk=link.pk).used_at
+    assert stored is not None
+    assert stored == found.used_at
+    again = _link_by_digest(link.digest)
+    assert again is not None
+    assert again.used_at == stored
+    assert not _claim(again)
+    assert CheckinLink.objects.get(pk=link.pk).used_at == stored
