@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 import signal
@@ -23,6 +24,8 @@ from typing import IO
 
 import psycopg
 import pytest
+
+from alliance.web.server import redact_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLIANCE = Path(sys.executable).with_name("alliance")
@@ -191,3 +194,22 @@ def test_a_stop_signal_ends_every_process_and_no_token_reaches_the_log(
         text = log.read().decode()
     assert "Not Found: /api/checkin/…" in text
     assert token not in text
+
+
+@pytest.mark.parametrize(
+    ("message", "logged"),
+    [
+        ("Not Found: /api/checkin/Ab-3:x_9", "Not Found: /api/checkin/…"),
+        ("Not Found: /c/Ab-3:x_9/", "Not Found: /c/…/"),
+        (
+            "Error handling request /api/checkin/Ab-3?x=1",
+            "Error handling request /api/checkin/…?x=1",
+        ),
+        ("Not Found: /patients/12/", "Not Found: /patients/12/"),
+        ("Not Found: /checkin/thanks/", "Not Found: /checkin/thanks/"),
+    ],
+)
+def test_the_server_log_keeps_the_line_without_the_token(message: str, logged: str) -> None:
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "%s", (message,), None)
+    assert redact_tokens(record)
+    assert record.getMessage() == logged

@@ -51,7 +51,7 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = DEFAU
     for a fit, then forks ``workers`` processes of ``threads`` threads each."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     for name in ("gunicorn.error", "django.request"):
-        logging.getLogger(name).addFilter(_redact_tokens)
+        logging.getLogger(name).addFilter(redact_tokens)
     _Server(
         {
             "bind": bind,
@@ -115,7 +115,7 @@ def _stop_gracefully_on_sigint(worker: Worker) -> None:
     signal.signal(signal.SIGINT, worker.handle_exit)
 
 
-def _redact_tokens(record: logging.LogRecord) -> bool:
+def redact_tokens(record: logging.LogRecord) -> bool:
     """Keep a log line but not the check-in token in a path it quotes (a token is a key)."""
     message = record.getMessage()
     redacted = TOKEN_PATH.sub(r"/\1/…", message)
