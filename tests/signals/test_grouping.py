@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance.signals.series import group_ends, group_numbers, prepare
+from alliance.signals.series import Bundle, group_numbers, prepare
 
 KEYS = st.tuples(st.sampled_from(["a", "b", "c", None]), st.sampled_from(["x", "y", "xy"]))
 
@@ -17,22 +17,26 @@ def test_it_numbers_groups_as_pandas_groupby_does(rows: list[tuple[str | None, s
     assert group_numbers(frame, ["series", "scale"]).tolist() == expected.tolist()
 
 
-@given(st.lists(KEYS, max_size=40))
-def test_it_finds_each_groups_first_and_last_row(rows: list[tuple[str | None, str]]) -> None:
-    frame = pd.DataFrame(rows, columns=["series", "scale"], dtype="str").assign(
-        position=np.arange(len(rows))
+@given(st.lists(st.tuples(st.sampled_from(["1", "12", "3"]), st.integers(1, 9)), max_size=40))
+def test_a_bundle_finds_each_series_first_and_last_row(rows: list[tuple[str, int]]) -> None:
+    frame = pd.DataFrame(rows, columns=["series", "visit"], dtype=object)
+    frame = frame.sort_values(["series", "visit"], kind="stable", ignore_index=True)
+    frame = frame.assign(position=np.arange(len(rows)))
+    bundle = Bundle(
+        np.full(len(rows), "A", dtype=object),
+        frame["series"].to_numpy(dtype=object),
+        frame["visit"].to_numpy(dtype=np.int64),
+        np.zeros(len(rows)),
     )
-    grouped = frame.groupby(["series", "scale"], sort=False)["position"]
-    first, last = group_ends(group_numbers(frame, ["series", "scale"]))
-    assert first.tolist() == grouped.first().tolist()
-    assert last.tolist() == grouped.last().tolist()
+    grouped = frame.groupby("series", sort=False)["position"]
+    assert bundle.starts.tolist() == grouped.first().tolist()
+    assert bundle.ends.tolist() == grouped.last().tolist()
+    assert bundle.first.tolist() == grouped.transform("first").tolist()
 
 
 def test_it_keeps_an_empty_table_empty() -> None:
     frame = pd.DataFrame({"series": pd.Series([], dtype="str")})
-    numbers = group_numbers(frame, ["series"])
-    first, last = group_ends(numbers)
-    assert (len(numbers), len(first), len(last)) == (0, 0, 0)
+    assert len(group_numbers(frame, ["series"])) == 0
 
 
 SCORES = st.tuples(

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from alliance.web import actions
-from alliance.web.models import Alert, AuditEvent
+from alliance import signals
+from alliance.synth import SynthConfig, generate
+from alliance.web import actions, feedback
+from alliance.web.models import Alert, Assessment, AuditEvent, Visit, VisitStatus
 from tests.web.conftest import World
 
 
@@ -16,11 +19,11 @@ def checkin(goal: int, task: int = 9, bond: int = 9, overall: int = 9) -> dict[s
     return {"checkin": {"q1": goal, "q2": task, "q3": bond, "q4": overall}}
 
 
-def visit(world: World, number: int) -> object:
+def visit(world: World, number: int) -> Visit:
     if number == 1:
         return world.visit
     return actions.schedule_visit(
-        world.owner, world.episode, dt.date(2026, 1, 5 + 7 * (number - 1))
+        world.owner, world.episode, dt.date(2026, 1, 5) + dt.timedelta(weeks=number - 1)
     )
 
 
@@ -110,3 +113,70 @@ def test_the_api_lists_what_fired_and_hides_resolved_alerts(world: World) -> Non
     actions.record_assessment(visit(world, 2), checkin(8, 8, 8, 8), by=world.owner)
     assert client.get("/api/alerts").json()["items"] == []
     assert len(client.get("/api/alerts?open_only=false").json()["items"]) == 1
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[signals.ExpectedRecovery, signals.DropoutRisk]:
+    """Models fitted on a synthetic clinic's history; the dropout threshold is low so that a
+    short episode raises a dropout alert."""
+    history = generate(SynthConfig(patients=300, seed=5))
+    table = signals.prepare(history.scores)
+    parameters = signals.SignalParameters(dropout_threshold=0.05)
+    conditions = history.episodes.set_index("episode_id")["condition"]
+    recovery = signals.ExpectedRecovery(parameters).fit(table, conditions)
+    visits = history.visits.rename(columns={"episode_id": "series"})
+    dropped = history.truth_episodes.set_index("episode_id")["dropout"]
+    dropout = signals.DropoutRisk(parameters).fit(signals.visit_features(table, visits), dropped)
+    return recovery, dropout
+
+
+@pytest.mark.django_db
+def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
+    world: World,
+    fitted: tuple[signals.ExpectedRecovery, signals.DropoutRisk],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pain 3 -> 8 (a reliable worsening, red against the curve twice), a missed visit, a
+    # falling check-in, catastrophising at intake: every signal has something to find
+    monkeypatch.setattr(feedback, "clinic_models", lambda clinic: fitted)
+    pain = {1: 3, 2: 6, 4: 8, 5: 8}
+    for number in range(1, 6):
+        this = visit(world, number)
+        if number == 3:
+            actions.record_attendance(world.owner, this, VisitStatus.MISSED)
+            continue
+        actions.record_attendance(world.owner, this, VisitStatus.ATTENDED)
+        answers = {**checkin(10 - number, 9, 9, 10 - number), "nprs": {"q1": pain[number]}}
+        if number == 1:
+            answers["pcs"] = {f"q{n}": 3 for n in range(1, 14)}
+        actions.record_assessment(this, answers, by=world.owner)
+    rows = [
+        (world.patient.code, str(world.episode.pk), number, instrument, scale, score)
+        for number, instrument, scores in Assessment.objects.filter(
+            visit__episode=world.episode
+        ).values_list("visit__number", "instrument_id", "scores")
+        for scale, score in scores.items()
+        if score is not None
+    ]
+    columns = ["patient", "episode_id", "visit", "instrument", "scale", "score"]
+    visits = pd.DataFrame(
+        list(world.episode.visits.values_list("number", "status")), columns=["visit", "status"]
+    ).assign(series=str(world.episode.pk))
+    expected = {
+        (a.signal, a.rule, a.instrument, a.scale, a.value, a.threshold, a.detail)
+        for a in signals.alerts(
+            pd.DataFrame(rows, columns=columns),
+            signals.SignalParameters(),
+            *fitted,
+            visits,
+            pd.Series({str(world.episode.pk): world.episode.condition}),
+        )
+        if a.visit == 5
+    }
+    raised = {
+        (a.kind, a.rule, a.instrument, a.scale, a.value, a.threshold, a.detail)
+        for a in open_alerts(world)
+        if a.visit_number == 5
+    }
+    assert raised == expected
+    assert {"reliable_change", "expected_recovery", "dropout_model"} <= {a[1] for a in raised}

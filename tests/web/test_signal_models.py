@@ -46,3 +46,13 @@ def test_the_fitted_pair_is_reused_without_a_query_until_it_is_counted_again(
     assert len(queries) == 1, "one count of the discharged episodes"
     assert recovery is first.recovery, "three more episodes is less than the ten a refit needs"
     assert not signal_models._fitted[world.clinic.pk].refitting
+
+
+def test_a_clinics_parameters_are_kept_until_its_overrides_change(world: World) -> None:
+    first = signal_models.clinic_parameters(world.clinic)
+    assert signal_models.clinic_parameters(world.clinic) is first
+    world.clinic.signal_parameters = {"watched": [{"instrument": "srs", "scale": "total"}]}
+    changed = signal_models.clinic_parameters(world.clinic)
+    assert [w.instrument for w in changed.watched] == ["srs"]
+    world.clinic.signal_parameters["watched"][0]["drop"] = 2.0
+    assert signal_models.clinic_parameters(world.clinic).watched[0].drop == 2.0

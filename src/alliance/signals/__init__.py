@@ -1,14 +1,14 @@
 """Feedback signals over each patient's series: reliable change, alliance rupture, not on
-track, dropout risk and intake influences. Pure: tables in, alerts out."""
+track, dropout risk and intake influences. Pure: tables (or plain rows) in, alerts out."""
 
 from alliance.signals.alerts import Alert, alerts_frame
 from alliance.signals.change import reliable_changes
 from alliance.signals.dropout import DropoutRisk, HistoryError, visit_features
-from alliance.signals.monitor import alerts
+from alliance.signals.monitor import alerts, series_alerts
 from alliance.signals.parameters import Influence, SignalParameters, Watched
 from alliance.signals.recovery import ExpectedRecovery
 from alliance.signals.rupture import drop_threshold, ruptures
-from alliance.signals.series import SeriesError, prepare
+from alliance.signals.series import Row, SeriesError, prepare
 
 __all__ = [
     "Alert",
@@ -16,6 +16,7 @@ __all__ = [
     "ExpectedRecovery",
     "HistoryError",
     "Influence",
+    "Row",
     "SeriesError",
     "SignalParameters",
     "Watched",
@@ -25,5 +26,6 @@ __all__ = [
     "prepare",
     "reliable_changes",
     "ruptures",
+    "series_alerts",
     "visit_features",
 ]

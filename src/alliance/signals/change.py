@@ -10,6 +10,7 @@ the improvement reaches the instrument's MCID.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
-from alliance.signals.series import group_ends, group_numbers
+from alliance.signals.series import Bundle, Split, at, by_scale
 
 RECOVERED, IMPROVED, UNCHANGED, DETERIORATED = "recovered", "improved", "unchanged", "deteriorated"
 
@@ -29,87 +30,64 @@ COLUMNS = ["series", "instrument", "scale", "patient", "first_visit", "first", "
            "latest", "rci", "category", "mcid_met"]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Changes:
+    """First and latest score of each series on one scale, its RCI and category."""
+
+    rows: Bundle
+    starts: np.ndarray
+    ends: np.ndarray
+    rci: np.ndarray
+    category: np.ndarray
+    mcid_met: np.ndarray | None
+
+
 def reliable_changes(table: pd.DataFrame, parameters: SignalParameters) -> pd.DataFrame:
     """One row per series and scale with an SEM: first, latest, RCI, category, mcid_met."""
-    measured, kept = _measured_rows(table)
-    if not kept.any():
-        return pd.DataFrame(columns=COLUMNS)
-    summary = _first_and_latest(table.take(np.flatnonzero(kept)))
-    numbers = group_numbers(summary, ["instrument", "scale"])
     parts = [
-        _classify(
-            summary.take(np.flatnonzero(numbers == number)), *measured[key], parameters.reliable_z
-        )
-        for number, key in enumerate(_names(summary, group_ends(numbers)[0]))
+        _frame(key, changes)
+        for key, changes in _measured_changes(by_scale(table), parameters.reliable_z)
     ]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
     return pd.concat(parts, ignore_index=True)
 
 
-def _measured_rows(
-    table: pd.DataFrame,
-) -> tuple[dict[tuple[str, str], tuple[Scale, float]], np.ndarray]:
-    """The scales in ``table`` that have an SEM, and which rows are on them. Looked up per
-    instrument first, so a table with none (a check-in) costs almost nothing."""
-    instrument, scale = table["instrument"].to_numpy(), table["scale"].to_numpy()
-    measured: dict[tuple[str, str], tuple[Scale, float]] = {}
-    kept = np.zeros(len(table), dtype=bool)
-    for name in pd.unique(instrument):
-        on = instrument == name
-        for scale_id in pd.unique(scale[on]):
-            found = _measured_scale(str(name), str(scale_id))
-            if found is not None:
-                measured[str(name), str(scale_id)] = found
-                kept |= on & (scale == scale_id)
-    return measured, kept
+def deterioration_alerts(
+    scales: Split, parameters: SignalParameters, at_visit: int | None = None
+) -> list[Alert]:
+    """An alert for every reliable worsening (only those at ``at_visit``, if given)."""
+    found = []
+    for (instrument, scale), changes in _measured_changes(scales, parameters.reliable_z):
+        rows, starts, ends = changes.rows, changes.starts, changes.ends
+        worse = (changes.category == DETERIORATED) & at(rows.visit[ends], at_visit)
+        found += [
+            Alert(
+                patient=str(rows.patient[starts[i]]),
+                series=str(rows.series[starts[i]]),
+                visit=int(rows.visit[ends[i]]),
+                signal="deterioration",
+                rule="reliable_change",
+                instrument=instrument,
+                scale=scale,
+                value=float(rows.score[ends[i]]),
+                threshold=float(rows.score[starts[i]]),
+                detail=f"{rows.score[starts[i]]:g} -> {rows.score[ends[i]]:g}, "
+                f"RCI {changes.rci[i]:+.2f}",
+            )
+            for i in np.flatnonzero(worse)
+        ]
+    return found
 
 
-def _names(table: pd.DataFrame, rows: np.ndarray) -> list[tuple[str, str]]:
-    """The (instrument, scale) of each of ``rows``."""
-    instruments = table["instrument"].to_numpy()[rows]
-    scales = table["scale"].to_numpy()[rows]
-    return [(str(i), str(s)) for i, s in zip(instruments, scales, strict=True)]
-
-
-def _first_and_latest(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per series and scale: its patient, first and latest visit and score."""
-    first, last = group_ends(group_numbers(rows, ["series", "instrument", "scale"]))
-    start = rows.take(first).reset_index(drop=True)
-    end = rows.take(last).reset_index(drop=True)
-    return pd.DataFrame(
-        {
-            "series": start["series"],
-            "instrument": start["instrument"],
-            "scale": start["scale"],
-            "patient": start["patient"],
-            "first_visit": start["visit"],
-            "first": start["score"],
-            "latest_visit": end["visit"],
-            "latest": end["score"],
-        }
-    )
-
-
-def deteriorations(changes: pd.DataFrame) -> list[Alert]:
-    """An alert for every reliable worsening."""
-    worse_rows = np.flatnonzero(changes["category"].to_numpy() == DETERIORATED)
-    if not len(worse_rows):
-        return []
-    worse = changes.take(worse_rows)
-    return [
-        Alert(
-            patient=str(row["patient"]),
-            series=str(row["series"]),
-            visit=int(row["latest_visit"]),
-            signal="deterioration",
-            rule="reliable_change",
-            instrument=str(row["instrument"]),
-            scale=str(row["scale"]),
-            value=float(row["latest"]),
-            threshold=float(row["first"]),
-            detail=f"{row['first']:g} -> {row['latest']:g}, RCI {row['rci']:+.2f}",
-        )
-        for row in worse.to_dict("records")
-    ]
+def _measured_changes(scales: Split, z: float) -> list[tuple[tuple[str, str], _Changes]]:
+    """The changes on every scale with an SEM, in the order of ``scales``."""
+    found = []
+    for key, rows in scales.items():
+        measured = _measured_scale(*key)
+        if measured is not None:
+            found.append((key, _classify(rows, *measured, z)))
+    return found
 
 
 def _measured_scale(instrument: str, scale_id: str) -> tuple[Scale, float] | None:
@@ -121,16 +99,41 @@ def _measured_scale(instrument: str, scale_id: str) -> tuple[Scale, float] | Non
         return None
 
 
-def _classify(rows: pd.DataFrame, scale: Scale, sem: float, z: float) -> pd.DataFrame:
-    change = rows["latest"] - rows["first"]
+def _classify(rows: Bundle, scale: Scale, sem: float, z: float) -> _Changes:
+    starts, ends = rows.starts, rows.ends
+    first, latest = rows.score[starts], rows.score[ends]
+    change = latest - first
     rci = change / (math.sqrt(2) * sem)
     better = rci if scale.direction is Direction.HIGHER_IS_BETTER else -rci
     category = np.select([better > z, better < -z], [IMPROVED, DETERIORATED], UNCHANGED)
     for cutoff in scale.interpretation.cutoffs:
         if cutoff.label.lower().startswith("recovered"):
-            met = np.asarray(OPERATORS[cutoff.op](rows["latest"].to_numpy(), cutoff.value))
+            met = np.asarray(OPERATORS[cutoff.op](latest, cutoff.value))
             category = np.where((category == IMPROVED) & met, RECOVERED, category)
     mcid = scale.interpretation.mcid
     gain = change if scale.direction is Direction.HIGHER_IS_BETTER else -change
-    mcid_met = gain >= mcid.value if mcid is not None else pd.Series(np.nan, index=rows.index)
-    return rows.assign(rci=rci, category=category, mcid_met=mcid_met)
+    mcid_met = gain >= mcid.value if mcid is not None else None
+    return _Changes(rows, starts, ends, rci, category, mcid_met)
+
+
+def _frame(key: tuple[str, str], changes: _Changes) -> pd.DataFrame:
+    """One scale's changes as rows of the ``reliable_changes`` table."""
+    rows, starts, ends = changes.rows, changes.starts, changes.ends
+    frame = pd.DataFrame(
+        {
+            "series": rows.series[starts],
+            "instrument": key[0],
+            "scale": key[1],
+            "patient": rows.patient[starts],
+            "first_visit": rows.visit[starts],
+            "first": rows.score[starts],
+            "latest_visit": rows.visit[ends],
+            "latest": rows.score[ends],
+            "rci": changes.rci,
+            "category": changes.category,
+        }
+    )
+    mcid_met = changes.mcid_met
+    return frame.assign(
+        mcid_met=pd.Series(np.nan, index=frame.index) if mcid_met is None else mcid_met
+    )

@@ -7,42 +7,61 @@ import numpy as np
 import pandas as pd
 
 from alliance import instruments
+from alliance.instruments.definition import Cutoff
 from alliance.instruments.interpretation import OPERATORS
 from alliance.signals.alerts import Alert
-from alliance.signals.parameters import SignalParameters
-from alliance.signals.series import Split, by_scale, group_ends, group_numbers
+from alliance.signals.parameters import Influence, SignalParameters, derived
+from alliance.signals.series import Split, at, by_scale
 
 
-def influence_flags(
-    table: pd.DataFrame, parameters: SignalParameters, scales: Split | None = None
+def influence_flags(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
+    """An alert for each series whose first score on an influence measure meets its cut-off."""
+    return influence_alerts(by_scale(table), parameters)
+
+
+def influence_alerts(
+    scales: Split, parameters: SignalParameters, at_visit: int | None = None
 ) -> list[Alert]:
-    """An alert for each series whose first score on an influence measure meets its cut-off
-    (``scales``: the table already split by ``by_scale``, if the caller has it)."""
+    """The influence flags in scores split by scale (only those at ``at_visit``, if given)."""
     found = []
-    scales = by_scale(table) if scales is None else scales
-    for influence in parameters.influences:
+    for influence, cutoff in derived(parameters, _cutoffs):
         rows = scales.get((influence.instrument, influence.scale))
         if rows is None:
             continue
-        scale = instruments.load(influence.instrument).scale(influence.scale)
-        cutoff = next(c for c in scale.interpretation.cutoffs if c.label == influence.cutoff)
-        first = rows.take(np.sort(group_ends(group_numbers(rows, ["series"]))[0]))
-        met = np.asarray(OPERATORS[cutoff.op](first["score"].to_numpy(), cutoff.value), dtype=bool)
-        if not met.any():
-            continue
+        first = rows.starts
+        score = rows.score[first]
+        met = np.asarray(OPERATORS[cutoff.op](score, cutoff.value), dtype=bool)
+        met &= at(rows.visit[first], at_visit)
         found += [
             Alert(
-                patient=str(row["patient"]),
-                series=str(row["series"]),
-                visit=int(row["visit"]),
+                patient=str(rows.patient[first[i]]),
+                series=str(rows.series[first[i]]),
+                visit=int(rows.visit[first[i]]),
                 signal="influence",
                 rule="above_cutoff",
                 instrument=influence.instrument,
                 scale=influence.scale,
-                value=float(row["score"]),
+                value=float(score[i]),
                 threshold=cutoff.value,
-                detail=f"{row['score']:g} {cutoff.op} {cutoff.value:g}: {cutoff.label}",
+                detail=f"{score[i]:g} {cutoff.op} {cutoff.value:g}: {cutoff.label}",
             )
-            for row in first[met].to_dict("records")
+            for i in np.flatnonzero(met)
         ]
     return found
+
+
+def _cutoffs(parameters: SignalParameters) -> tuple[tuple[Influence, Cutoff], ...]:
+    """Each influence with its cut-off, looked up once."""
+    return tuple(
+        (
+            influence,
+            next(
+                c
+                for c in instruments.load(influence.instrument)
+                .scale(influence.scale)
+                .interpretation.cutoffs
+                if c.label == influence.cutoff
+            ),
+        )
+        for influence in parameters.influences
+    )

@@ -6,7 +6,8 @@ or marked as the project's provisional choice where no published value exists.
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from typing import Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -111,3 +112,24 @@ class SignalParameters(BaseModel):
                     f"{influence.instrument}.{influence.scale} has no cut-off {influence.cutoff!r}"
                 )
         return self
+
+
+T = TypeVar("T")
+
+_derived: dict[tuple[int, object], tuple[SignalParameters, object]] = {}
+MAX_DERIVED = 256
+
+
+def derived(parameters: SignalParameters, compute: Callable[[SignalParameters], T]) -> T:
+    """``compute(parameters)``, computed once per parameters object: the thresholds and
+    cut-offs a rule looks up in the instrument definitions, which a clinic (that keeps its
+    parameters) would otherwise look up again at every check-in."""
+    key = (id(parameters), compute)
+    found = _derived.get(key)
+    if found is not None and found[0] is parameters:
+        return cast(T, found[1])
+    value = compute(parameters)
+    if len(_derived) >= MAX_DERIVED:
+        _derived.clear()
+    _derived[key] = (parameters, value)
+    return value

@@ -11,8 +11,9 @@ rata before it); less is amber, half of it or a worsening red.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Self, cast
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from alliance import instruments
 from alliance.instruments.definition import Direction
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters
-from alliance.signals.series import Split, by_scale, group_ends, group_numbers
+from alliance.signals.series import Bundle, Split, at, by_scale
 
 OUTCOMES = (
     ("nprs", "total"),
@@ -44,6 +45,26 @@ class _Curves:
     conditions: list[str]
 
 
+@dataclass(frozen=True)
+class _Status:
+    """One outcome's scores after intake (``rows``: positions in its bundle), with the intake,
+    the bounds and the status of each."""
+
+    rows: np.ndarray
+    intake: np.ndarray
+    amber: np.ndarray
+    red: np.ndarray
+    status: np.ndarray
+    method: str
+
+
+Conditions = Mapping[str, object]
+"""Each series' condition."""
+
+STATUS_COLUMNS = ["patient", "series", "instrument", "scale", "visit", "score", "intake",
+                  "amber_bound", "red_bound", "status", "method"]  # fmt: skip
+
+
 @dataclass
 class ExpectedRecovery:
     """Expected recovery per outcome; ``fit()`` on history, then ``status()`` on patients."""
@@ -56,132 +77,137 @@ class ExpectedRecovery:
         """Learn the curves from completed episodes (a prepared table; ``conditions`` by series)."""
         self.curves_ = {}
         scales = by_scale(history)
+        condition_of = by_series(conditions)
         for key in self.outcomes:
-            if key not in scales:
+            rows = scales.get(key)
+            if rows is None or len(rows.starts) < self.parameters.min_history_episodes:
                 continue
-            rows = _outcome_rows(scales[key])
-            if rows["series"].nunique() < self.parameters.min_history_episodes:
-                continue
-            self.curves_[key] = self._fit_outcome(rows, key, conditions)
+            levels = _levels(rows, conditions)
+            design = _design(rows, np.arange(len(rows.score)), condition_of, levels)
+            quantiles = [self.parameters.amber_quantile, self.parameters.red_quantile]
+            if not _higher_is_worse(key):
+                quantiles = [1 - q for q in quantiles]
+            model = sm.QuantReg(rows.score, design)
+            amber, red = (np.asarray(model.fit(q=q, max_iter=5000).params) for q in quantiles)
+            self.curves_[key] = _Curves(amber, red, levels)
         return self
 
-    def status(
-        self, table: pd.DataFrame, conditions: pd.Series | None = None, scales: Split | None = None
-    ) -> pd.DataFrame:
-        """Green / amber / red for every outcome score after intake, with the bounds used
-        (``scales``: the table already split by ``by_scale``, if the caller has it)."""
-        parts = []
-        scales = by_scale(table) if scales is None else scales
+    def status(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> pd.DataFrame:
+        """Green / amber / red for every outcome score after intake, with the bounds used."""
+        scales = by_scale(table)
+        parts = [
+            _status_frame(key, scales[key], found)
+            for key, found in self._statuses(scales, by_series(conditions))
+        ]
+        if not parts:
+            return pd.DataFrame(columns=STATUS_COLUMNS)
+        return pd.concat(parts, ignore_index=True)[STATUS_COLUMNS]
+
+    def alerts(self, table: pd.DataFrame, conditions: pd.Series | None = None) -> list[Alert]:
+        """An alert where an outcome has been red ``red_persistence`` administrations in a row."""
+        return self.scale_alerts(by_scale(table), by_series(conditions))
+
+    def scale_alerts(
+        self, scales: Split, conditions: Conditions | None = None, at_visit: int | None = None
+    ) -> list[Alert]:
+        """The not-on-track alerts in scores split by scale (only those at ``at_visit``)."""
+        found = []
+        for (instrument, scale), status in self._statuses(scales, conditions):
+            rows = scales[instrument, scale]
+            series = rows.series[status.rows]
+            red_run = status.status == RED
+            for k in range(1, self.parameters.red_persistence):
+                earlier = np.zeros(len(red_run), dtype=bool)
+                earlier[k:] = (series[k:] == series[:-k]) & (status.status[:-k] == RED)
+                red_run &= earlier
+            red_run &= at(rows.visit[status.rows], at_visit)
+            for i in np.flatnonzero(red_run):
+                row = status.rows[i]
+                score, intake, bound = rows.score[row], status.intake[i], status.red[i]
+                found.append(
+                    Alert(
+                        patient=str(rows.patient[row]),
+                        series=str(rows.series[row]),
+                        visit=int(rows.visit[row]),
+                        signal="not_on_track",
+                        rule=status.method,
+                        instrument=instrument,
+                        scale=scale,
+                        value=float(score),
+                        threshold=float(bound),
+                        detail=f"{score:g} is worse than the expected bound "
+                        f"{bound:.3g} (intake {intake:g})",
+                    )
+                )
+        return found
+
+    def _statuses(
+        self, scales: Split, conditions: Conditions | None
+    ) -> list[tuple[tuple[str, str], _Status]]:
+        """The status of every outcome in ``scales`` with a score after intake."""
+        found = []
         for key in self.outcomes:
-            if key not in scales:
+            rows = scales.get(key)
+            if rows is None:
                 continue
-            rows = _outcome_rows(scales[key])
-            rows = rows[rows["visit"] > rows["intake_visit"]]
-            if rows.empty:
+            after = np.flatnonzero(rows.visit > rows.visit[rows.first])
+            if not len(after):
                 continue
             if key in self.curves_:
-                parts.append(self._model_status(rows, key, conditions))
+                curves = self.curves_[key]
+                design = _design(rows, after, conditions, curves.conditions)
+                bounds = design @ curves.amber, design @ curves.red
+                found.append((key, _label(rows, after, *bounds, key, "expected_recovery")))
             else:
-                parts.append(self._mcid_status(rows, key))
-        columns = ["patient", "series", "instrument", "scale", "visit", "score", "intake",
-                   "amber_bound", "red_bound", "status", "method"]  # fmt: skip
-        if not parts:
-            return pd.DataFrame(columns=columns)
-        return pd.concat(parts, ignore_index=True)[columns]
+                found.append((key, self._mcid_status(rows, after, key)))
+        return found
 
-    def alerts(
-        self, table: pd.DataFrame, conditions: pd.Series | None = None, scales: Split | None = None
-    ) -> list[Alert]:
-        """An alert where an outcome has been red ``red_persistence`` administrations in a row."""
-        status = self.status(table, conditions, scales)
-        red_run = (status["status"].to_numpy() == RED).copy()
-        if not red_run.any():
-            return []
-        key = (status["series"] + "|" + status["instrument"] + "|" + status["scale"]).to_numpy()
-        for k in range(1, self.parameters.red_persistence):
-            earlier = np.zeros(len(red_run), dtype=bool)
-            earlier[k:] = (key[k:] == key[:-k]) & (status["status"].to_numpy()[:-k] == RED)
-            red_run &= earlier
-        red = status[red_run]
-        return [
-            Alert(
-                patient=str(row["patient"]),
-                series=str(row["series"]),
-                visit=int(row["visit"]),
-                signal="not_on_track",
-                rule=str(row["method"]),
-                instrument=str(row["instrument"]),
-                scale=str(row["scale"]),
-                value=float(row["score"]),
-                threshold=float(row["red_bound"]),
-                detail=f"{row['score']:g} is worse than the expected bound "
-                f"{row['red_bound']:.3g} (intake {row['intake']:g})",
-            )
-            for row in red.to_dict("records")
-        ]
-
-    def _fit_outcome(
-        self, rows: pd.DataFrame, key: tuple[str, str], conditions: pd.Series | None
-    ) -> _Curves:
-        levels = _levels(rows, conditions)
-        design = _design(rows, conditions, levels)
-        worse_high = _higher_is_worse(key)
-        quantiles = [self.parameters.amber_quantile, self.parameters.red_quantile]
-        if not worse_high:
-            quantiles = [1 - q for q in quantiles]
-        model = sm.QuantReg(rows["score"].to_numpy(float), design)
-        amber, red = (np.asarray(model.fit(q=q, max_iter=5000).params) for q in quantiles)
-        return _Curves(amber, red, levels)
-
-    def _model_status(
-        self, rows: pd.DataFrame, key: tuple[str, str], conditions: pd.Series | None
-    ) -> pd.DataFrame:
-        curves = self.curves_[key]
-        design = _design(rows, conditions, curves.conditions)
-        return _label(rows, design @ curves.amber, design @ curves.red, key, "expected_recovery")
-
-    def _mcid_status(self, rows: pd.DataFrame, key: tuple[str, str]) -> pd.DataFrame:
+    def _mcid_status(self, rows: Bundle, after: np.ndarray, key: tuple[str, str]) -> _Status:
         scale = instruments.load(key[0]).scale(key[1])
         mcid = scale.interpretation.mcid
         if mcid is None:
-            return rows.iloc[:0].assign(amber_bound=[], red_bound=[], status=[], method=[])
-        pace = (rows["visit"] - rows["intake_visit"]) / (self.parameters.mcid_by_visit - 1)
+            empty = np.zeros(0)
+            return _Status(after[:0], empty, empty, empty, empty.astype(str), "mcid_fallback")
+        intake, intake_visit = rows.score[rows.first[after]], rows.visit[rows.first[after]]
+        pace = (rows.visit[after] - intake_visit) / (self.parameters.mcid_by_visit - 1)
         expected = mcid.value * np.minimum(pace, 1.0)
         sign = -1.0 if _higher_is_worse(key) else 1.0
-        amber_bound = rows["intake"] + sign * expected
-        red_bound = rows["intake"] + sign * np.where(pace >= 1, expected / 2, 0.0)
-        return _label(rows, amber_bound.to_numpy(), np.asarray(red_bound), key, "mcid_fallback")
+        amber_bound = intake + sign * expected
+        red_bound = intake + sign * np.where(pace >= 1, expected / 2, 0.0)
+        return _label(rows, after, amber_bound, red_bound, key, "mcid_fallback")
 
 
-def _outcome_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """One outcome's rows with each series' intake score and visit."""
-    numbers = group_numbers(rows, ["series"])
-    first = group_ends(numbers)[0][numbers]
-    return rows.assign(
-        intake=rows["score"].to_numpy()[first], intake_visit=rows["visit"].to_numpy()[first]
-    )
+def by_series(conditions: pd.Series | None) -> Conditions | None:
+    """Conditions indexed by series as a plain mapping."""
+    return None if conditions is None else cast(Conditions, conditions.to_dict())
 
 
 MIN_EPISODES_PER_CONDITION = 10
 """A condition gets its own term only with this many episodes; rarer ones share the baseline."""
 
 
-def _levels(rows: pd.DataFrame, conditions: pd.Series | None) -> list[str]:
+def _levels(rows: Bundle, conditions: pd.Series | None) -> list[str]:
     """Conditions with enough episodes for their own term (the commonest is the baseline)."""
     if conditions is None:
         return []
-    counts = conditions.reindex(rows["series"].unique()).dropna().astype(str).value_counts()
+    counts = conditions.reindex(rows.series[rows.starts]).dropna().astype(str).value_counts()
     frequent = counts[counts >= MIN_EPISODES_PER_CONDITION].index
     return sorted(frequent.drop(counts.index[0], errors="ignore"))
 
 
-def _design(rows: pd.DataFrame, conditions: pd.Series | None, levels: list[str]) -> np.ndarray:
-    """Intercept, intake, log(visits since intake + 1), their product, condition dummies."""
-    elapsed = np.log(rows["visit"].to_numpy(float) - rows["intake_visit"].to_numpy(float) + 1)
-    intake = rows["intake"].to_numpy(float)
-    columns = [np.ones(len(rows)), intake, elapsed, intake * elapsed]
+def _design(
+    rows: Bundle, at_rows: np.ndarray, conditions: Conditions | None, levels: list[str]
+) -> np.ndarray:
+    """Intercept, intake, log(visits since intake + 1), their product, condition dummies
+    (for ``at_rows`` of ``rows``)."""
+    first = rows.first[at_rows]
+    elapsed = np.log(rows.visit[at_rows].astype(float) - rows.visit[first].astype(float) + 1)
+    intake = rows.score[first]
+    columns = [np.ones(len(at_rows)), intake, elapsed, intake * elapsed]
     if conditions is not None and levels:
-        condition = conditions.reindex(rows["series"]).astype(str).to_numpy()
+        condition = np.array(
+            [str(conditions.get(s, np.nan)) for s in rows.series[at_rows]], dtype=object
+        )
         columns += [(condition == level).astype(float) for level in levels]
     return np.column_stack(columns)
 
@@ -192,12 +218,37 @@ def _higher_is_worse(key: tuple[str, str]) -> bool:
 
 
 def _label(
-    rows: pd.DataFrame, amber: np.ndarray, red: np.ndarray, key: tuple[str, str], method: str
-) -> pd.DataFrame:
-    score = rows["score"].to_numpy(float)
+    rows: Bundle,
+    after: np.ndarray,
+    amber: np.ndarray,
+    red: np.ndarray,
+    key: tuple[str, str],
+    method: str,
+) -> _Status:
+    score = rows.score[after]
     if _higher_is_worse(key):
         worse_amber, worse_red = score > amber, score > red
     else:
         worse_amber, worse_red = score < amber, score < red
     status = np.select([worse_red, worse_amber], [RED, AMBER], GREEN)
-    return rows.assign(amber_bound=amber, red_bound=red, status=status, method=method)
+    return _Status(after, rows.score[rows.first[after]], amber, red, status, method)
+
+
+def _status_frame(key: tuple[str, str], rows: Bundle, status: _Status) -> pd.DataFrame:
+    """One outcome's statuses as rows of the ``status`` table."""
+    at_rows = status.rows
+    return pd.DataFrame(
+        {
+            "patient": rows.patient[at_rows],
+            "series": rows.series[at_rows],
+            "instrument": key[0],
+            "scale": key[1],
+            "visit": rows.visit[at_rows],
+            "score": rows.score[at_rows],
+            "intake": status.intake,
+            "amber_bound": status.amber,
+            "red_bound": status.red,
+            "status": status.status,
+            "method": status.method,
+        }
+    )

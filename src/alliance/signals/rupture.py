@@ -14,16 +14,18 @@ The threshold is the reliable-change size, z x sqrt(2) x SEM, when the definitio
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from alliance import instruments
+from alliance.instruments.definition import Cutoff
 from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
-from alliance.signals.parameters import SignalParameters, Watched
-from alliance.signals.series import Split, by_scale
+from alliance.signals.parameters import SignalParameters, Watched, derived
+from alliance.signals.series import Split, at, by_scale
 
 SIGNAL = "rupture"
 
@@ -41,30 +43,42 @@ def drop_threshold(watched: Watched, parameters: SignalParameters) -> float:
         return watched.drop
 
 
-def ruptures(
-    table: pd.DataFrame, parameters: SignalParameters, scales: Split | None = None
-) -> list[Alert]:
-    """Every rupture alert in a prepared table (see ``series.prepare``); ``scales`` is the
-    table already split by ``by_scale``, if the caller has it."""
-    found: list[Alert] = []
-    scales = by_scale(table) if scales is None else scales
-    for watched in parameters.watched:
-        rows = scales.get((watched.instrument, watched.scale))
-        if rows is not None:
-            found += _scale_ruptures(rows, watched, parameters)
-    return found
+def ruptures(table: pd.DataFrame, parameters: SignalParameters) -> list[Alert]:
+    """Every rupture alert in a prepared table (see ``series.prepare``)."""
+    return rupture_alerts(by_scale(table), parameters)
 
 
-def _scale_ruptures(
-    rows: pd.DataFrame, watched: Watched, parameters: SignalParameters
+def rupture_alerts(
+    scales: Split, parameters: SignalParameters, at_visit: int | None = None
 ) -> list[Alert]:
-    scale = instruments.load(watched.instrument).scale(watched.scale)
-    threshold = drop_threshold(watched, parameters)
-    series = rows["series"].to_numpy()
-    score = rows["score"].to_numpy(float)
-    earlier = np.stack(
-        [_shifted(score, series, k) for k in range(1, parameters.baseline_visits + 1)]
-    )
+    """Every rupture alert in scores split by scale (only those at ``at_visit``, if given).
+
+    The watched scales are checked together, on their rows laid end to end: an episode has
+    a few rows per scale, and each array operation costs the same for one row as for ten.
+    """
+    watched = [
+        (rule, scales[key])
+        for rule in derived(parameters, _watched_rules)
+        if (key := (rule.watched.instrument, rule.watched.scale)) in scales
+    ]
+    if not watched:
+        return []
+    bundles = [bundle for _, bundle in watched]
+    lengths = [len(bundle.score) for bundle in bundles]
+    score = np.concatenate([bundle.score for bundle in bundles])
+    visit = np.concatenate([bundle.visit for bundle in bundles])
+    rows = np.flatnonzero(at(visit, at_visit))
+    if not len(rows):
+        return []
+    segment = np.repeat(np.arange(len(bundles)), lengths)[rows]
+    series = np.cumsum(np.concatenate([bundle.opens for bundle in bundles]))
+    thresholds = [
+        drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
+        for rule, _ in watched
+    ]
+    threshold = np.asarray(thresholds)[segment]
+    current = score[rows]
+    earlier = _earlier(score, series, rows, parameters.baseline_visits)
     previous = earlier[0]
     counted = (~np.isnan(earlier)).sum(axis=0)
     with np.errstate(invalid="ignore"):
@@ -72,41 +86,88 @@ def _scale_ruptures(
             counted >= 2, np.nansum(earlier, axis=0) / np.maximum(counted, 1), np.nan
         )
         checks = [
-            ("drop_from_previous", previous - score >= threshold, previous, threshold),
-            ("drop_from_baseline", baseline - score >= threshold, baseline, threshold),
+            ("drop_from_previous", previous - current >= threshold, previous, threshold),
+            ("drop_from_baseline", baseline - current >= threshold, baseline, threshold),
         ]
-        if watched.any_drop:
-            checks.append(("any_drop", previous - score > 0, previous, 0.0))
-    for cutoff in scale.interpretation.cutoffs:
-        if cutoff.op in ("<", "<="):
-            met = np.asarray(OPERATORS[cutoff.op](score, cutoff.value), dtype=bool)
-            checks.append(("below_cutoff", met, np.full(len(score), cutoff.value), cutoff.value))
-    patients, visits = rows["patient"].to_numpy(), rows["visit"].to_numpy()
-    return [
-        Alert(
-            patient=str(patients[i]),
-            series=str(series[i]),
-            visit=int(visits[i]),
-            signal=SIGNAL,
-            rule=rule,
-            instrument=watched.instrument,
-            scale=watched.scale,
-            value=float(score[i]),
-            threshold=float(limit),
-            detail=_detail(rule, float(score[i]), float(reference[i]), limit),
+        any_drop = np.asarray([rule.watched.any_drop for rule, _ in watched])[segment]
+        if any_drop.any():
+            zero = np.zeros(len(rows))
+            checks.append(("any_drop", any_drop & (previous - current > 0), previous, zero))
+    for number, (rule, _) in enumerate(watched):
+        for cutoff in rule.cutoffs:
+            met = np.asarray(OPERATORS[cutoff.op](current, cutoff.value), dtype=bool)
+            limit = np.full(len(rows), cutoff.value)
+            checks.append(("below_cutoff", met & (segment == number), limit, limit))
+    ranks, fired_rows = np.nonzero(np.stack([met for _, met, _, _ in checks]))
+    fired = sorted(
+        zip(segment[fired_rows].tolist(), ranks.tolist(), fired_rows.tolist(), strict=True)
+    )
+    if not fired:
+        return []
+    patients = np.concatenate([bundle.patient for bundle in bundles])
+    names = np.concatenate([bundle.series for bundle in bundles])
+    found = []
+    for number, rank, i in fired:
+        name, _, reference, limit = checks[rank]
+        bundle_watched, row = watched[number][0].watched, rows[i]
+        found.append(
+            Alert(
+                patient=str(patients[row]),
+                series=str(names[row]),
+                visit=int(visit[row]),
+                signal=SIGNAL,
+                rule=name,
+                instrument=bundle_watched.instrument,
+                scale=bundle_watched.scale,
+                value=float(current[i]),
+                threshold=float(limit[i]),
+                detail=_detail(name, float(current[i]), float(reference[i]), float(limit[i])),
+            )
         )
-        for rule, fired, reference, limit in checks
-        for i in np.flatnonzero(fired)
-    ]
+    return found
 
 
-def _shifted(values: np.ndarray, series: np.ndarray, k: int) -> np.ndarray:
-    """The value k rows earlier within the same series (rows sorted by series and visit)."""
-    out = np.full(len(values), np.nan)
-    if k < len(values):
-        same = series[k:] == series[:-k]
-        out[k:] = np.where(same, values[:-k], np.nan)
-    return out
+@dataclass(frozen=True)
+class _WatchedRule:
+    """A watched scale with its drop threshold and its concern cut-offs, looked up once
+    (``threshold`` None: the scale has neither an SEM nor a drop, an error once it has
+    scores)."""
+
+    watched: Watched
+    threshold: float | None
+    cutoffs: tuple[Cutoff, ...]
+
+
+def _watched_rules(parameters: SignalParameters) -> tuple[_WatchedRule, ...]:
+    return tuple(
+        _WatchedRule(
+            watched,
+            _threshold_or_none(watched, parameters),
+            tuple(
+                cutoff
+                for cutoff in instruments.load(watched.instrument)
+                .scale(watched.scale)
+                .interpretation.cutoffs
+                if cutoff.op in ("<", "<=")
+            ),
+        )
+        for watched in parameters.watched
+    )
+
+
+def _threshold_or_none(watched: Watched, parameters: SignalParameters) -> float | None:
+    try:
+        return drop_threshold(watched, parameters)
+    except ValueError:
+        return None
+
+
+def _earlier(values: np.ndarray, series: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """The values 1, 2, ... ``count`` rows before each of ``rows`` within the same series
+    (rows sorted by series and visit), one line per distance; NaN where there is none."""
+    before = rows - np.arange(1, count + 1)[:, None]
+    kept = np.maximum(before, 0)
+    return np.where((before >= 0) & (series[kept] == series[rows]), values[kept], np.nan)
 
 
 def _detail(rule: str, value: float, reference: float, limit: float) -> str:

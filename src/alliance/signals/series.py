@@ -1,13 +1,20 @@
-"""The input of every signal: a tidy long table of scores, checked and put in order.
+"""The input of every signal: scores checked, put in order and split by scale.
 
-Columns: ``patient`` (or ``patient_id``), optionally ``episode_id``, ``visit``,
-``instrument``, ``scale``, ``score``, optionally ``date``. One series is one patient's
-episode (or the patient, without episode ids).
+A tidy long table has the columns ``patient`` (or ``patient_id``), optionally
+``episode_id``, ``visit``, ``instrument``, ``scale``, ``score``, optionally ``date``; one
+series is one patient's episode (or the patient, without episode ids). The rules read each
+(instrument, scale) as a ``Bundle`` of plain arrays, built from a prepared table
+(``by_scale``) or from plain rows (``split_rows``, what a check-in uses): on an episode of
+tens of rows a pandas operation costs more than the rule itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -62,16 +69,95 @@ def _numbers(column: pd.Series) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-Split = dict[tuple[str, str], pd.DataFrame]
-"""A prepared table split by (instrument, scale)."""
+@dataclass(frozen=True)
+class Bundle:
+    """The scores on one (instrument, scale): one row per administration, sorted by series
+    then visit (rows at the same visit keep their order)."""
+
+    patient: np.ndarray
+    series: np.ndarray
+    visit: np.ndarray
+    score: np.ndarray
+
+    @cached_property
+    def opens(self) -> np.ndarray:
+        """Whether each row is its series' first."""
+        opens = np.ones(len(self.series), dtype=bool)
+        opens[1:] = self.series[1:] != self.series[:-1]
+        return opens
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """The position of each series' first row."""
+        return np.flatnonzero(self.opens)
+
+    @cached_property
+    def ends(self) -> np.ndarray:
+        """The position of each series' last row."""
+        return np.flatnonzero(np.roll(self.opens, -1))
+
+    @cached_property
+    def first(self) -> np.ndarray:
+        """For each row, the position of its series' first row."""
+        return np.take(self.starts, np.cumsum(self.opens) - 1)
+
+
+Split = dict[tuple[str, str], Bundle]
+"""Scores split by (instrument, scale)."""
+
+Row = tuple[str, str, int, str, str, float]
+"""One score as plain data: patient, series, visit, instrument, scale, score."""
 
 
 def by_scale(table: pd.DataFrame) -> Split:
-    """The prepared table split by (instrument, scale), in one pass."""
-    return {
-        (str(instrument), str(scale)): rows
-        for (instrument, scale), rows in table.groupby(["instrument", "scale"], sort=False)
-    }
+    """A prepared table (see ``prepare``) split by (instrument, scale), in order of first
+    appearance; rows without an instrument or a scale belong to none."""
+    numbers = group_numbers(table, ["instrument", "scale"])
+    columns = [table[name].to_numpy() for name in ("patient", "series", "visit", "score")]
+    instrument, scale = table["instrument"].to_numpy(), table["scale"].to_numpy()
+    split = {}
+    for number in range(int(numbers.max()) + 1 if len(numbers) else 0):
+        rows = np.flatnonzero(numbers == number)
+        key = (str(instrument[rows[0]]), str(scale[rows[0]]))
+        split[key] = Bundle(*(column[rows] for column in columns))
+    return split
+
+
+def split_rows(rows: Iterable[Row]) -> tuple[Split, dict[str, str]]:
+    """Plain rows split by (instrument, scale) in the order ``by_scale`` gives a prepared
+    table, and each series' patient (that of its first row in that order)."""
+    ordered = sorted(rows, key=itemgetter(1, 3, 4, 2))
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for key, run in groupby(ordered, key=itemgetter(3, 4)):
+        grouped.setdefault(key, []).extend(run)
+    patients = {series: next(run)[0] for series, run in groupby(ordered, key=itemgetter(1))}
+    return {key: _bundle(bundle_rows) for key, bundle_rows in grouped.items()}, patients
+
+
+def _bundle(rows: Sequence[Row]) -> Bundle:
+    patient, series, visit, _, _, score = zip(*rows, strict=True)
+    scores = np.array(score, dtype=float)
+    if np.isnan(scores).any():
+        raise SeriesError("visit and score must be numbers")
+    return Bundle(
+        np.array(patient, dtype=object),
+        np.array(series, dtype=object),
+        np.array(visit, dtype=np.int64),
+        scores,
+    )
+
+
+def series_patients(table: pd.DataFrame) -> dict[str, str]:
+    """Each series' patient in a prepared table: that of its first row."""
+    series, patient = table["series"].to_numpy(), table["patient"].to_numpy()
+    opens = np.ones(len(series), dtype=bool)
+    opens[1:] = series[1:] != series[:-1]
+    return dict(zip(series[opens], patient[opens], strict=True))
+
+
+def at(visit: np.ndarray, at_visit: int | None) -> np.ndarray:
+    """Which rows to report: those at ``at_visit``, or all when it is None."""
+    return np.ones(len(visit), dtype=bool) if at_visit is None else visit == at_visit
 
 
 def group_numbers(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -86,15 +172,3 @@ def group_numbers(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     numbers = np.full(len(table), -1, dtype=np.int64)
     numbers[~missing] = pd.factorize(combined[~missing])[0]
     return numbers
-
-
-def group_ends(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of each group's first and last row, by group number (see
-    ``group_numbers``)."""
-    count = int(numbers.max()) + 1 if len(numbers) else 0
-    first = np.full(count, len(numbers), dtype=np.int64)
-    last = np.full(count, -1, dtype=np.int64)
-    kept = np.flatnonzero(numbers >= 0)
-    np.minimum.at(first, numbers[kept], kept)
-    np.maximum.at(last, numbers[kept], kept)
-    return first, last

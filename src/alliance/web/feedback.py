@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
-
 from alliance import signals
 from alliance.web.actions.alerts import raise_alert, resolve_alert, update_alert
 from alliance.web.models import Alert, Assessment, AssessmentStatus, Episode
@@ -31,20 +29,28 @@ def after_assessment(assessments: Sequence[Assessment]) -> None:
 def refresh_alerts(episode: Episode) -> None:
     """Raise, update and resolve ``episode``'s alerts from its scores."""
     scores = episode_scores(episode)
-    if scores.empty:
+    if not scores:
         return
+    series = str(episode.pk)
     clinic = episode.patient.clinic
-    parameters = clinic_parameters(clinic)
     recovery, dropout = clinic_models(clinic)
     visits = None
     if dropout is not None:
-        visits = pd.DataFrame(
-            list(episode.visits.values_list("number", "status")), columns=["visit", "status"]
-        ).assign(series=str(episode.pk))
-    conditions = pd.Series({str(episode.pk): episode.condition})
-    found = signals.alerts(scores, parameters, recovery, dropout, visits, conditions)
-    latest = int(scores["visit"].max())
-    current = {_key(f): f for f in found if f.visit == latest}
+        visits = [
+            (series, number, status)
+            for number, status in episode.visits.values_list("number", "status")
+        ]
+    latest = max(row[2] for row in scores)
+    found = signals.series_alerts(
+        scores,
+        clinic_parameters(clinic),
+        recovery,
+        dropout,
+        visits,
+        {series: episode.condition},
+        at_visit=latest,
+    )
+    current = {_key(f): f for f in found}
     for alert in episode.alerts.filter(acknowledged_at__isnull=True, resolved_at__isnull=True):
         finding = current.pop(alert.key, None)
         if finding is not None:
@@ -55,27 +61,20 @@ def refresh_alerts(episode: Episode) -> None:
         raise_alert(episode, kind=finding.signal, detail=finding.detail, finding=finding)
 
 
-def episode_scores(episode: Episode) -> pd.DataFrame:
-    """The episode's scored assessments as the tidy long table the signals read."""
-    rows = [
-        {
-            "patient": episode.patient.code,
-            "episode_id": str(episode.pk),
-            "visit": visit_number,
-            "instrument": instrument,
-            "scale": scale,
-            "score": score,
-        }
-        for instrument, visit_number, scores in Assessment.objects.filter(
+def episode_scores(episode: Episode) -> list[signals.Row]:
+    """The episode's scored assessments as the rows the signals read (patient, series, visit,
+    instrument, scale, score), in one query."""
+    patient, series = episode.patient.code, str(episode.pk)
+    return [
+        (patient, series, number, instrument, scale, score)
+        for number, instrument, scores in Assessment.objects.filter(
             visit__episode=episode, status=AssessmentStatus.SCORED
         )
         .order_by("visit__number", "pk")
-        .values_list("instrument_id", "visit__number", "scores")
+        .values_list("visit__number", "instrument_id", "scores")
         for scale, score in scores.items()
         if score is not None
     ]
-    columns = ["patient", "episode_id", "visit", "instrument", "scale", "score"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _key(finding: signals.Alert) -> str:

@@ -11,10 +11,12 @@ to the MCID rule) and the dropout model absent.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from django.db import connections
@@ -42,9 +44,20 @@ _lock = threading.Lock()
 _fitted: dict[int, _Fitted] = {}
 
 
+_parameters: dict[int, tuple[dict[str, Any], signals.SignalParameters]] = {}
+
+
 def clinic_parameters(clinic: Clinic) -> signals.SignalParameters:
-    """The clinic's overrides applied to the cited defaults."""
-    return signals.SignalParameters(**(clinic.signal_parameters or {}))
+    """The clinic's overrides applied to the cited defaults; kept per clinic while its
+    overrides stay the same, so that a check-in neither validates them again nor looks up
+    again what the rules derive from them."""
+    overrides = clinic.signal_parameters or {}
+    kept = _parameters.get(clinic.pk)
+    if kept is not None and kept[0] == overrides:
+        return kept[1]
+    parameters = signals.SignalParameters(**overrides)
+    _parameters[clinic.pk] = (copy.deepcopy(overrides), parameters)
+    return parameters
 
 
 def clinic_models(clinic: Clinic) -> tuple[signals.ExpectedRecovery, signals.DropoutRisk | None]:
