@@ -116,7 +116,8 @@ def test_one_record_scores_as_its_row_of_a_table(
     record = frame.iloc[0].to_dict()
     if data.draw(st.booleans()):
         item = data.draw(st.sampled_from(definition.items))
-        off_scale = [definition.response_for(item.id).max + 1, -7.5]
+        response = definition.response_for(item.id)
+        off_scale = [response.max + 1, -7.5, response.min + response.step / 2]
         record[item.id] = data.draw(st.sampled_from(off_scale))
     row = _record_or_rejection(definition, record, as_table=True)
     result = _record_or_rejection(definition, record, as_table=False)
