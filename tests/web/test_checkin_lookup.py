@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from alliance.web import actions
 from alliance.web.actions.checkin import _claim, _link_by_digest
 from alliance.web.models import CheckinLink, Clinic, Protocol, Role, VisitStatus
-from tests.web.conftest import make_user
+from tests.web.conftest import World, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,14 @@ def test_a_link_is_claimed_once_and_stores_the_time_the_orm_reads_back() -> None
     assert again.used_at == stored
     assert not _claim(again)
     assert CheckinLink.objects.get(pk=link.pk).used_at == stored
+
+
+def test_a_submission_of_two_instruments_inserts_them_in_one_statement(world: World) -> None:
+    _, token = actions.issue_checkin_link(world.owner, world.visit)
+    answers = {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 6}, "odi": {}}
+    with CaptureQueriesContext(connection) as queries:
+        created = actions.record_assessment(world.visit, answers, link=actions.resolve_link(token))
+    assert sorted(a.instrument_id for a in created) == ["checkin", "odi"]
+    assert all(a.pk is not None for a in created)
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "clinic_assessment"')]
+    assert len(inserts) == 1
