@@ -11,8 +11,15 @@ import pytest
 from alliance import signals
 from alliance.synth import SynthConfig, generate
 from alliance.web import actions, feedback
-from alliance.web.models import Alert, Assessment, AuditEvent, Visit, VisitStatus
-from tests.web.conftest import World
+from alliance.web.models import (
+    Alert,
+    Assessment,
+    AssessmentStatus,
+    AuditEvent,
+    Visit,
+    VisitStatus,
+)
+from tests.web.conftest import World, neck_pain_episode
 
 
 def checkin(goal: int, task: int = 9, bond: int = 9, overall: int = 9) -> dict[str, dict[str, int]]:
@@ -180,3 +187,58 @@ def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
     }
     assert raised == expected
     assert {"reliable_change", "expected_recovery", "dropout_model"} <= {a[1] for a in raised}
+
+
+@pytest.mark.django_db
+def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> None:
+    # scored check-ins and a PCS, one not scored (too few answers), another episode's
+    actions.record_assessment(visit(world, 1), checkin(9, 8, 7, 6), by=world.owner)
+    actions.record_assessment(
+        visit(world, 2),
+        {**checkin(5), "pcs": {f"q{n}": 2 for n in range(1, 14)}},
+        by=world.owner,
+    )
+    actions.record_assessment(visit(world, 3), {"checkin": {"q1": 5}}, by=world.owner)
+    other = neck_pain_episode(world.owner, "Other Patient", dt.date(2026, 1, 5))
+    other_visit = actions.schedule_visit(world.owner, other, dt.date(2026, 1, 5))
+    actions.record_assessment(other_visit, checkin(3), by=world.owner)
+    expected = [
+        (world.patient.code, str(world.episode.pk), number, instrument, scale, score)
+        for number, instrument, scores in Assessment.objects.filter(
+            visit__episode=world.episode, status=AssessmentStatus.SCORED
+        )
+        .order_by("pk")
+        .values_list("visit__number", "instrument_id", "scores")
+        for scale, score in scores.items()
+        if score is not None
+    ]
+    assert sorted({(row[2], row[3]) for row in expected}) == [
+        (1, "checkin"), (2, "checkin"), (2, "pcs"),
+    ]  # fmt: skip
+    assert feedback.episode_scores(world.episode) == expected
+
+
+@pytest.mark.django_db
+def test_the_written_out_open_alerts_query_loads_what_the_orm_loads(world: World) -> None:
+    # below the cut-off (updated), a drop (stays open), one acknowledged, one resolved, and
+    # another episode's alert
+    actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
+    actions.record_assessment(visit(world, 2), checkin(2, 6, 6, 6), by=world.owner)
+    actions.record_assessment(visit(world, 3), checkin(9, 9, 9, 9), by=world.owner)
+    actions.record_assessment(visit(world, 4), checkin(5, 6, 6, 6), by=world.owner)
+    [drop, *_] = [a for a in open_alerts(world) if a.rule == "drop_from_previous"]
+    actions.acknowledge_alert(world.owner, drop, action_taken="Talked it through")
+    other = neck_pain_episode(world.owner, "Other Patient", dt.date(2026, 1, 5))
+    other_visit = actions.schedule_visit(world.owner, other, dt.date(2026, 1, 5))
+    actions.record_assessment(other_visit, checkin(3), by=world.owner)
+    expected = list(
+        Alert.objects.filter(
+            episode=world.episode, acknowledged_at__isnull=True, resolved_at__isnull=True
+        ).order_by("pk")
+    )
+    assert Alert.objects.filter(episode=world.episode).count() > len(expected) >= 2
+    loaded = feedback.open_alerts(world.episode)
+    fields = [field.attname for field in Alert._meta.concrete_fields]
+    assert [[getattr(a, f) for f in fields] for a in loaded] == [
+        [getattr(a, f) for f in fields] for a in expected
+    ]

@@ -80,10 +80,11 @@ def rupture_alerts(
     current = score[rows]
     earlier = _earlier(score, series, rows, parameters.baseline_visits)
     previous = earlier[0]
-    counted = (~np.isnan(earlier)).sum(axis=0)
+    known = ~np.isnan(earlier)
+    counted = known.sum(axis=0)
     with np.errstate(invalid="ignore"):
         baseline = np.where(
-            counted >= 2, np.nansum(earlier, axis=0) / np.maximum(counted, 1), np.nan
+            counted >= 2, np.where(known, earlier, 0.0).sum(axis=0) / np.maximum(counted, 1), np.nan
         )
         checks = [
             ("drop_from_previous", previous - current >= threshold, previous, threshold),
