@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from alliance import instruments
-from alliance.instruments.definition import Direction, Scale
+from alliance.instruments.definition import Definition, Direction, Scale
 from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
@@ -90,13 +90,27 @@ def _measured_changes(scales: Split, z: float) -> list[tuple[tuple[str, str], _C
     return found
 
 
+_measured: dict[tuple[str, str], tuple[Definition, tuple[Scale, float] | None]] = {}
+"""Each scale's SEM lookup, by the definition it came from (most scales a check-in reads have
+none, and finding that out raises an exception each time)."""
+
+
 def _measured_scale(instrument: str, scale_id: str) -> tuple[Scale, float] | None:
     """The scale and its SEM, if the instrument is known and the scale has one."""
     try:
-        scale = instruments.load(instrument).scale(scale_id)
-        return scale, sem_of(scale)
-    except (KeyError, InterpretationError):
+        definition = instruments.load(instrument)
+    except KeyError:
         return None
+    kept = _measured.get((instrument, scale_id))
+    if kept is not None and kept[0] is definition:
+        return kept[1]
+    try:
+        scale = definition.scale(scale_id)
+        found: tuple[Scale, float] | None = (scale, sem_of(scale))
+    except (KeyError, InterpretationError):
+        found = None
+    _measured[instrument, scale_id] = (definition, found)
+    return found
 
 
 def _classify(rows: Bundle, scale: Scale, sem: float, z: float) -> _Changes:
@@ -105,7 +119,7 @@ def _classify(rows: Bundle, scale: Scale, sem: float, z: float) -> _Changes:
     change = latest - first
     rci = change / (math.sqrt(2) * sem)
     better = rci if scale.direction is Direction.HIGHER_IS_BETTER else -rci
-    category = np.select([better > z, better < -z], [IMPROVED, DETERIORATED], UNCHANGED)
+    category = np.where(better > z, IMPROVED, np.where(better < -z, DETERIORATED, UNCHANGED))
     for cutoff in scale.interpretation.cutoffs:
         if cutoff.label.lower().startswith("recovered"):
             met = np.asarray(OPERATORS[cutoff.op](latest, cutoff.value))

@@ -230,7 +230,7 @@ def _label(
         worse_amber, worse_red = score > amber, score > red
     else:
         worse_amber, worse_red = score < amber, score < red
-    status = np.select([worse_red, worse_amber], [RED, AMBER], GREEN)
+    status = np.where(worse_red, RED, np.where(worse_amber, AMBER, GREEN))
     return _Status(after, rows.score[rows.first[after]], amber, red, status, method)
 
 
