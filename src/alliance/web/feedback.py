@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import connection
 
 from alliance import signals
+from alliance.web import written_sql
 from alliance.web.actions.alerts import raise_alert, resolve_alert, update_alert
 from alliance.web.models import Alert, Assessment, AssessmentStatus, Episode, Visit
 from alliance.web.signal_models import clinic_models, clinic_parameters
@@ -68,88 +68,48 @@ def refresh_alerts(episode: Episode) -> None:
 def episode_scores(episode: Episode) -> list[signals.Row]:
     """The episode's scored assessments as the rows the signals read (patient, series, visit,
     instrument, scale, score), in the order they were stored (the signals put them in visit
-    order and keep that order within a visit).
-
-    One SELECT written out here, as the check-in's link lookup is: through the ORM, building
-    and compiling this query cost several times what running it costs, at every check-in.
-    Tables, columns, quoting and the scores' conversion come from the models and the backend.
-    """
-    database = connections[DEFAULT_DB_ALIAS]
-    column = Assessment._meta.get_field("scores").cached_col
-    converters = [*database.ops.get_db_converters(column), *column.get_db_converters(database)]
-    with database.cursor() as cursor:
-        cursor.execute(_scores_sql(database.vendor), [episode.pk, AssessmentStatus.SCORED.value])
-        fetched = cursor.fetchall()
+    order and keep that order within a visit). One SELECT written out (see ``written_sql``)."""
+    fetched = written_sql.fetch(
+        _scores_sql(connection.vendor), [episode.pk, AssessmentStatus.SCORED.value]
+    )
     patient, series = episode.patient.code, str(episode.pk)
-    rows = []
-    for number, instrument, scores in fetched:
-        for convert in converters:
-            scores = convert(scores, column, database)
-        rows += [
-            (patient, series, number, instrument, scale, score)
-            for scale, score in scores.items()
-            if score is not None
-        ]
-    return rows
+    return [
+        (patient, series, number, instrument, scale, score)
+        for number, instrument, stored in fetched
+        for scale, score in written_sql.from_database(Assessment, "scores", stored).items()
+        if score is not None
+    ]
 
 
 @cache
 def _scores_sql(vendor: str) -> str:
-    """``episode_scores``'s query for this database backend (built once)."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-
-    def column(model: type[models.Model], name: str) -> str:
-        return quote(cast("models.Field[Any, Any]", model._meta.get_field(name)).column)
-
-    assessment, visit = quote(Assessment._meta.db_table), quote(Visit._meta.db_table)
+    """``episode_scores``' query for this database backend (built once)."""
+    q = written_sql.quoted
     return (
-        f"SELECT visit.{column(Visit, 'number')}, a.{column(Assessment, 'instrument_id')},"
-        f" a.{column(Assessment, 'scores')}"
-        f" FROM {assessment} a JOIN {visit} visit"
-        f" ON visit.{column(Visit, 'id')} = a.{column(Assessment, 'visit')}"
-        f" WHERE visit.{column(Visit, 'episode')} = %s AND a.{column(Assessment, 'status')} = %s"
-        f" ORDER BY a.{column(Assessment, 'id')}"
+        f"SELECT visit.{q(Visit, 'number')}, a.{q(Assessment, 'instrument_id')},"
+        f" a.{q(Assessment, 'scores')}"
+        f" FROM {q(Assessment)} a JOIN {q(Visit)} visit"
+        f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
+        f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
+        f" ORDER BY a.{q(Assessment, 'id')}"
     )
 
 
 def open_alerts(episode: Episode) -> list[Alert]:
-    """The episode's alerts neither acknowledged nor resolved, oldest first, as the ORM's
-    own instances; the SELECT is written out as ``episode_scores``' is, for the same reason."""
-    database = connections[DEFAULT_DB_ALIAS]
-    with database.cursor() as cursor:
-        cursor.execute(_open_alerts_sql(database.vendor), [episode.pk])
-        fetched = cursor.fetchall()
-    fields = Alert._meta.concrete_fields
-    converters = [
-        [*database.ops.get_db_converters(f.cached_col), *f.cached_col.get_db_converters(database)]
-        for f in fields
-    ]
-    names = [field.attname for field in fields]
-    found = []
-    for row in fetched:
-        values = []
-        for field, convert_all, value in zip(fields, converters, row, strict=True):
-            for convert in convert_all:
-                value = convert(value, field.cached_col, database)
-            values.append(value)
-        found.append(Alert.from_db(database.alias, names, values))
-    return found
+    """The episode's alerts neither acknowledged nor resolved, oldest first, as the ORM's own
+    instances, from one SELECT written out (see ``written_sql``)."""
+    fetched = written_sql.fetch(_open_alerts_sql(connection.vendor), [episode.pk])
+    return [written_sql.instance(Alert, row) for row in fetched]
 
 
 @cache
 def _open_alerts_sql(vendor: str) -> str:
     """``open_alerts``' query for this database backend (built once)."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    meta = Alert._meta
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-
-    def column(name: str) -> str:
-        return quote(cast("models.Field[Any, Any]", meta.get_field(name)).column)
-
+    q = written_sql.quoted
     return (
-        f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {column('episode')} = %s"
-        f" AND {column('acknowledged_at')} IS NULL AND {column('resolved_at')} IS NULL"
-        f" ORDER BY {column('id')}"
+        f"SELECT {', '.join(written_sql.all_columns(Alert, 'alert'))} FROM {q(Alert)} alert"
+        f" WHERE alert.{q(Alert, 'episode')} = %s AND alert.{q(Alert, 'acknowledged_at')} IS NULL"
+        f" AND alert.{q(Alert, 'resolved_at')} IS NULL ORDER BY alert.{q(Alert, 'id')}"
     )
 
 
