@@ -63,7 +63,7 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = DEFAU
             # No access log: a check-in's path holds its token.
             "accesslog": None,
             # Trust no proxy's scheme headers here: Django's SECURE_PROXY_SSL_HEADER decides
-            # (ALLIANCE_BEHIND_PROXY), as it did under Waitress.
+            # (ALLIANCE_BEHIND_PROXY).
             "forwarded_allow_ips": "",
             "control_socket_disable": True,
             "proc_name": "alliance",
