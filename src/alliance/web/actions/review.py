@@ -166,18 +166,7 @@ def import_search_export(
             count=added.count,
             imported_by=by,
         )
-        start = len(project.records())
-        ReviewRecord.objects.bulk_create(
-            ReviewRecord(
-                review=review,
-                search_import=search_import,
-                record_id=r.id,
-                position=start + n,
-                title=r.title,
-                data=r.as_row(),
-            )
-            for n, r in enumerate(added.records)
-        )
+        store_records(search_import, added.records, start=len(project.records()))
         record(
             "review_records_imported",
             actor=by,
@@ -185,6 +174,22 @@ def import_search_export(
             detail={"review": review.pk, "source": source, "records": added.count},
         )
         return search_import
+
+
+def store_records(search_import: SearchImport, records: Sequence[Record], start: int) -> None:
+    """An import's records as rows of its review, numbered on from ``start`` (the records the
+    review held before it)."""
+    ReviewRecord.objects.bulk_create(
+        ReviewRecord(
+            review_id=search_import.review_id,
+            search_import=search_import,
+            record_id=r.id,
+            position=start + n,
+            title=r.title,
+            data=r.as_row(),
+        )
+        for n, r in enumerate(records)
+    )
 
 
 def override_duplicates(

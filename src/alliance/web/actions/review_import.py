@@ -25,14 +25,13 @@ from alliance.evidence.review.screening import (
     check_decision,
 )
 from alliance.web.actions.errors import NotAllowedError
-from alliance.web.actions.review import ReviewRuleError, project_of
+from alliance.web.actions.review import ReviewRuleError, project_of, store_records
 from alliance.web.audit import record
 from alliance.web.models import (
     ChartedReport,
     ConflictResolution,
     DuplicateOverride,
     Review,
-    ReviewRecord,
     ScreeningDecision,
     SearchImport,
     User,
@@ -143,17 +142,7 @@ def _store(
             count=result.count,
             imported_by=by,
         )
-        ReviewRecord.objects.bulk_create(
-            ReviewRecord(
-                review=review,
-                search_import=search_import,
-                record_id=r.id,
-                position=position + n,
-                title=r.title,
-                data=r.as_row(),
-            )
-            for n, r in enumerate(result.records)
-        )
+        store_records(search_import, result.records, start=position)
         position += result.count
     DuplicateOverride.objects.bulk_create(
         DuplicateOverride(
