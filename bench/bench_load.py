@@ -409,7 +409,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load")
     parser.add_argument("--interval", type=float, default=2.0, help="paced: s between posts")
-    parser.add_argument("--visits", type=int, default=40, help="check-in links per patient")
+    parser.add_argument("--visits", type=int, default=400, help="check-in links per patient")
     parser.add_argument("--workers", type=int, default=default_workers(), help="serve's")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker")
     parser.add_argument("--databases", default="sqlite,postgresql")
