@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from alliance.web import written_sql
 from alliance.web.models import AuditEvent, Patient, User
 
 
@@ -28,11 +29,12 @@ def record(
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``detail`` must hold no identifiable data."""
+    """Append one audit event (in one INSERT written out: every action adds one, see
+    ``written_sql``). ``detail`` must hold no identifiable data."""
     clinic_id = (
         patient.clinic_id if patient is not None else actor.clinic_id if actor is not None else None
     )
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_label=actor.get_username() if actor is not None else "",
         action=action,
@@ -43,3 +45,5 @@ def record(
         ip=client_address(request),
         detail=detail or {},
     )
+    written_sql.insert([event])
+    return event

@@ -1,7 +1,7 @@
 """The check-in's hot-path statements written out, and the ORM's own objects made from them.
 
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
-what running it costs, and a check-in runs four of them. The statements that use this module
+what running it costs, and a check-in runs six of them. The statements that use this module
 are built once per database backend from the models (tables, columns and quoting come from
 ``_meta`` and the backend); values go through the fields' own conversions both ways, and rows
 become instances with ``Model.from_db``, so callers get what the ORM would give them (tests
@@ -10,12 +10,19 @@ compare each statement with its ORM query on SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=models.Model)
+Converter = Callable[[Any, Col, BaseDatabaseWrapper], Any]
+_found = threading.local()
+"""What each thread's own connection converts, per field and per model (looked up once)."""
 
 
 def quoted(model: type[models.Model], field: str | None = None) -> str:
@@ -53,20 +60,88 @@ def to_database(model: type[models.Model], field: str, value: Any) -> Any:
 
 def from_database(model: type[models.Model], field: str, value: Any) -> Any:
     """A column's value as the ORM reads it (dates and times on SQLite, JSON everywhere)."""
-    database = connections[DEFAULT_DB_ALIAS]
-    column = _field(model, field).cached_col
-    for convert in (*database.ops.get_db_converters(column), *column.get_db_converters(database)):
+    database, column, converters = _conversion(model, field)
+    for convert in converters:
         value = convert(value, column, database)
     return value
 
 
+def insert(objects: Sequence[models.Model]) -> None:
+    """Add new instances of one model in one INSERT, as ``bulk_create`` adds them: each field's
+    ``pre_save`` (``auto_now_add``) and conversion, then the keys the database gave them."""
+    model = type(objects[0])
+    database = connections[DEFAULT_DB_ALIAS]
+    fields = _inserted_fields(model)
+    values = [
+        field.get_db_prep_save(field.pre_save(each, True), database)
+        for each in objects
+        for field in fields
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(_insert_sql(model, len(objects), database.vendor), values)
+        # Keys are given in the order of the rows; RETURNING may list them in any order.
+        keys = sorted(key for (key,) in cursor.fetchall())
+    for each, key in zip(objects, keys, strict=True):
+        each.pk = key
+        each._state.adding = False
+        each._state.db = DEFAULT_DB_ALIAS
+
+
 def instance(model: type[M], values: Sequence[Any]) -> M:
     """An instance of ``model`` from its columns in ``all_columns`` order, as the ORM makes it."""
-    fields = model._meta.concrete_fields
-    converted = [
-        from_database(model, f.name, value) for f, value in zip(fields, values, strict=True)
-    ]
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], converted)
+    names, converted_fields = _reading(model)
+    if len(values) != len(names):
+        raise ValueError(f"{model.__name__} has {len(names)} columns, not {len(values)}")
+    converted = list(values)
+    for index, name in converted_fields:
+        converted[index] = from_database(model, name, converted[index])
+    return model.from_db(DEFAULT_DB_ALIAS, names, converted)
+
+
+def _reading(model: type[models.Model]) -> tuple[list[str], list[tuple[int, str]]]:
+    """The attribute names of ``model``'s columns, and the place and name of those this
+    thread's connection converts (most values come from the driver as they are)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    known: dict[tuple[Any, ...], tuple[list[str], list[tuple[int, str]]]]
+    known = _found.__dict__.setdefault("readings", {})
+    key = (database, model)
+    if key not in known:
+        fields = model._meta.concrete_fields
+        converted = [(i, f.name) for i, f in enumerate(fields) if _conversion(model, f.name)[2]]
+        known[key] = [f.attname for f in fields], converted
+    return known[key]
+
+
+def _conversion(
+    model: type[models.Model], name: str
+) -> tuple[BaseDatabaseWrapper, Col, tuple[Converter, ...]]:
+    """This thread's connection, and the column and converters it reads a field with (looked
+    up once per thread: asking the backend costs more than converting)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    known: dict[tuple[Any, ...], tuple[Col, tuple[Converter, ...]]]
+    known = _found.__dict__.setdefault("converters", {})
+    key = (database, model, name)
+    if key not in known:
+        column = _field(model, name).cached_col
+        converters = (*database.ops.get_db_converters(column), *column.get_db_converters(database))
+        known[key] = column, converters
+    return (database, *known[key])
+
+
+def _inserted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The fields an INSERT of ``model`` gives values for: all but the key the database makes."""
+    return [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+
+
+@cache
+def _insert_sql(model: type[models.Model], rows: int, vendor: str) -> str:
+    """``insert``'s statement for ``rows`` rows of ``model`` on this database backend."""
+    columns = [quoted(model, f.name) for f in _inserted_fields(model)]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (
+        f"INSERT INTO {quoted(model)} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+        f" RETURNING {quoted(model, model._meta.pk.name)}"
+    )
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

@@ -169,8 +169,7 @@ def record_assessment(
                     [AnswerProblem(i, "", "", _("is not asked at this visit")) for i in unexpected]
                 )
         patient = visit.episode.patient
-        # One INSERT for all the instruments (``create`` would send one each).
-        created = Assessment.objects.bulk_create(
+        created = [
             Assessment(
                 patient=patient,
                 visit=visit,
@@ -180,7 +179,9 @@ def record_assessment(
                 **fields,
             )
             for definition, fields in scored
-        )
+        ]
+        # One INSERT for all the instruments, written out (see ``written_sql``).
+        written_sql.insert(created)
         record(
             "assessment_recorded",
             actor=by,
