@@ -112,6 +112,14 @@ def _living(group: int) -> list[int]:
     return living
 
 
+def _wait_until_living(group: int, count: int, seconds: float = 10) -> None:
+    """Wait for the master and its workers (Gunicorn forks them one by one, apart)."""
+    deadline = time.monotonic() + seconds
+    while len(_living(group)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_living(group)) == count
+
+
 def _wait_until_gone(group: int, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while _living(group) and time.monotonic() < deadline:
@@ -184,7 +192,7 @@ def test_a_stop_signal_ends_every_process_and_no_token_reaches_the_log(
         server = _start(_sqlite_env(tmp_path), port, log)
         try:
             assert _submit(port, f"/api/checkin/{token}") is None
-            assert len(_living(server.pid)) == 3
+            _wait_until_living(server.pid, 3)
             server.send_signal(stop)
             assert server.wait(timeout=30) == 0
             _wait_until_gone(server.pid)

@@ -85,14 +85,17 @@ class _Server(BaseApplication):
 
     def load(self) -> Any:
         """Run once in the master before it forks (``preload_app``): the workers share the
-        fitted models, no database connection opened here is inherited by them, and the
-        objects made so far are frozen out of the garbage collector's passes (so that a
-        worker neither copies their memory pages nor spends seconds on them at exit)."""
+        URLconf with every module it imports and the fitted models, no database connection
+        opened here is inherited by them, and the objects made so far are frozen out of the
+        garbage collector's passes (so that a worker neither copies their memory pages nor
+        spends seconds on them at exit)."""
         from django.db import connections
+        from django.urls import get_resolver
 
         from alliance.web.signal_models import warm_up
         from alliance.web.wsgi import application
 
+        get_resolver().url_patterns  # noqa: B018 (imports the URLconf: each worker would)
         warm_up()
         connections.close_all()
         gc.freeze()
