@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with ``synchronous=FULL``: a commit reported to a user has reached the
 disk, and readers never block the writer. Writes take the lock at ``BEGIN`` (``IMMEDIATE``), so
-two concurrent writers queue rather than fail half-way with "database is locked".
+two concurrent writers queue rather than fail half-way with "database is locked", and they
+queue on a file lock that lets the next one in as soon as one ends (``alliance.web.sqlite``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ than a check-in's own work (and closing SQLite's last connection checkpoints its
 def sqlite_database(path: Path) -> dict[str, Any]:
     """Django's settings for a SQLite file at ``path``."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "alliance.web.sqlite",
         "NAME": str(path),
         "OPTIONS": {
             "init_command": SQLITE_PRAGMAS,

@@ -1,0 +1,1 @@
+"""SQLite with queued writers (Django's ``ENGINE`` for the clinic's SQLite database)."""
