@@ -24,15 +24,17 @@ servers take the same load in turn:
 
 Two loads per server, each for ``--seconds``: closed (every patient posts again as soon as it
 has its answer: the throughput is the server's capacity, and the latency includes queueing
-behind the other 49) and paced (every patient posts once every ``--interval`` seconds,
-staggered, latency counted from when the post was due: what a patient waits at that rate).
+behind the other 49; the servers take it in ``--rounds`` turns, since a shared machine's speed
+drifts by as much as half within a run) and paced (every patient posts once every
+``--interval`` seconds, staggered, latency counted from when the post was due: what a patient
+waits at that rate).
 Each patient keeps one HTTP connection; its first post warms up and is not counted. The client
 runs in this process, on the same cores as the server; ``cpu ms/req`` is the CPU time of the
 server's processes (master and workers) per post, the figure least disturbed by other work on
 the machine.
 
-Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--databases sqlite,postgresql]
-[--workers N] [--threads N]
+Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--rounds 5]
+[--databases sqlite,postgresql] [--workers N] [--threads N]
 The last line is the ratio of check-in throughput to the baselines', per database.
 """
 
@@ -54,7 +56,7 @@ import threading
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -377,38 +379,78 @@ def fresh_database(database: str) -> Iterator[dict[str, str]]:
 
 
 def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
-    """Seed, then put each server under the closed and the paced load."""
-    runs = []
-    with fresh_database(database) as env:
+    """Seed, start the three servers, then put them under the closed load in turns and under
+    the paced load one after the other."""
+    with fresh_database(database) as env, ExitStack() as stack:
         seeded = subprocess.run(
             [*ME, "--seed", str(args.visits)], env=env, capture_output=True, text=True, check=True
         )
         links = [iter(each) for each in json.loads(seeded.stdout)]
         sizes = ["--workers", str(args.workers), "--threads", str(args.threads)]
-        servers = {
+        commands = {
             "check-in": ([str(ALLIANCE), "serve"], links),
             "minimal view": ([*ME, "--serve-view"], None),
             "minimal WSGI": ([*ME, "--serve-wsgi"], None),
         }
-        for endpoint, (command, paths) in servers.items():
+        servers = []
+        for endpoint, (command, paths) in commands.items():
             port = free_port()
-            with running([*command, "--port", str(port), *sizes], env, port) as pid:
-                for interval in (0.0, args.interval):
-                    todo = paths or [itertools.repeat(INSERT_PATH) for _ in range(PATIENTS)]
-                    used = cpu_seconds(pid)
-                    run = load(port, todo, args.seconds, interval)
-                    posts = len(run.latencies) + PATIENTS
-                    cpu_ms = (cpu_seconds(pid) - used) / posts * 1000
-                    runs.append(Run(database, endpoint, run.load, run.seconds, run.latencies,
-                                    run.errors, cpu_ms))  # fmt: skip
-                    print(runs[-1].row(), flush=True)
+            pid = stack.enter_context(running([*command, "--port", str(port), *sizes], env, port))
+            todo = paths or [itertools.repeat(INSERT_PATH) for _ in range(PATIENTS)]
+            servers.append(Server(database, endpoint, port, pid, todo))
+        runs = closed_in_turns(servers, args.seconds, args.rounds)
+        runs += [measured(server, args.seconds, args.interval) for server in servers]
     return runs
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server of one endpoint, and the paths its patients post to."""
+
+    database: str
+    endpoint: str
+    port: int
+    pid: int
+    paths: list[Iterator[str]]
+
+
+def closed_in_turns(servers: list[Server], seconds: float, rounds: int) -> list[Run]:
+    """The closed load on each server for ``seconds`` in all, in ``rounds`` turns: the speed
+    of a shared machine drifts within a run, and taking turns exposes the servers to the same
+    drift (the ratios compare like with like)."""
+    turns: dict[str, list[Run]] = {server.endpoint: [] for server in servers}
+    for _ in range(rounds):
+        for server in servers:
+            turns[server.endpoint].append(measured(server, seconds / rounds, 0.0))
+    runs = []
+    for server in servers:
+        each = turns[server.endpoint]
+        posts = sum(len(run.latencies) + PATIENTS for run in each)
+        cpu_ms = sum(run.cpu_ms * (len(run.latencies) + PATIENTS) for run in each) / posts
+        runs.append(Run(server.database, server.endpoint, "closed", sum(r.seconds for r in each),
+                        np.concatenate([r.latencies for r in each]), sum(r.errors for r in each),
+                        cpu_ms))  # fmt: skip
+        print(runs[-1].row(), flush=True)
+    return runs
+
+
+def measured(server: Server, seconds: float, interval: float) -> Run:
+    """One load on ``server`` (closed for ``interval`` 0), with its servers' CPU per post."""
+    used = cpu_seconds(server.pid)
+    run = load(server.port, server.paths, seconds, interval)
+    cpu_ms = (cpu_seconds(server.pid) - used) / (len(run.latencies) + PATIENTS) * 1000
+    result = Run(server.database, server.endpoint, run.load, run.seconds, run.latencies,
+                 run.errors, cpu_ms)  # fmt: skip
+    if interval:
+        print(result.row(), flush=True)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load")
     parser.add_argument("--interval", type=float, default=2.0, help="paced: s between posts")
+    parser.add_argument("--rounds", type=int, default=5, help="closed: turns per server")
     parser.add_argument("--visits", type=int, default=400, help="check-in links per patient")
     parser.add_argument("--workers", type=int, default=default_workers(), help="serve's")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker")
