@@ -4,9 +4,12 @@ alerts in the same transaction, with the rule, scale, values and threshold."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alliance import signals
 from alliance.synth import SynthConfig, generate
@@ -66,6 +69,46 @@ def test_a_state_alert_is_updated_while_it_holds_and_resolved_after(world: World
     first.refresh_from_db()
     assert first.resolved_at is not None
     assert not [a for a in open_alerts(world) if a.rule == "below_cutoff"]
+
+
+@pytest.mark.django_db
+def test_alerts_found_before_the_transaction_are_found_again_if_the_episode_changed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The signals for visit 2 run while the below-cut-off alert of visit 1 is open; the
+    # therapist acknowledges it before visit 2's transaction. The alert stays as the therapist
+    # left it, and visit 2 raises a new one, as a fresh look at the episode finds.
+    actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
+    [first] = [a for a in open_alerts(world) if a.rule == "below_cutoff"]
+    foresee = feedback.foresee
+
+    def foresee_then_acknowledge(*args: Any) -> feedback.Foresight:
+        found = foresee(*args)
+        actions.acknowledge_alert(world.owner, first, action_taken="Talked it through")
+        return found
+
+    monkeypatch.setattr(feedback, "foresee", foresee_then_acknowledge)
+    actions.record_assessment(visit(world, 2), checkin(6, 6, 6, 6), by=world.owner)
+    acknowledged = Alert.objects.get(pk=first.pk)
+    assert (acknowledged.visit_number, acknowledged.updated_at) == (1, None)
+    [new] = [a for a in open_alerts(world) if a.rule == "below_cutoff"]
+    assert (new.pk != first.pk, new.visit_number) == (True, 2)
+
+
+@pytest.mark.django_db
+def test_a_check_in_reads_the_scores_once_before_its_transaction(world: World) -> None:
+    actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
+    second = visit(world, 2)
+    with CaptureQueriesContext(connection) as queries:
+        actions.record_assessment(second, checkin(2, 6, 6, 6), by=world.owner)
+    statements = [q["sql"] for q in queries]
+    begin = next(i for i, sql in enumerate(statements) if sql.startswith(("BEGIN", "SAVEPOINT")))
+    reads = [i for i, sql in enumerate(statements) if '"scores" FROM' in sql]
+    assert len(reads) == 1
+    assert reads[0] < begin
+    assert {(a.rule, a.visit_number) for a in open_alerts(world)} >= {
+        ("below_cutoff", 2), ("drop_from_previous", 2),
+    }  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -215,7 +258,10 @@ def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> 
     assert sorted({(row[2], row[3]) for row in expected}) == [
         (1, "checkin"), (2, "checkin"), (2, "pcs"),
     ]  # fmt: skip
-    assert feedback.episode_scores(world.episode) == expected
+    keys = Assessment.objects.filter(
+        visit__episode=world.episode, status=AssessmentStatus.SCORED
+    ).values_list("pk", flat=True)
+    assert feedback.episode_scores(world.episode) == (expected, (len(keys), max(keys)))
 
 
 @pytest.mark.django_db

@@ -1,16 +1,23 @@
 """Feedback signals after each assessment: recompute the episode's alerts.
 
-Called inside ``record_assessment``'s transaction, so the alerts a new assessment raises
+Applied inside ``record_assessment``'s transaction, so the alerts a new assessment raises
 commit with it or not at all. Findings at the episode's latest scored visit are compared with
 its open alerts (same signal, rule, instrument and scale): a new finding raises an alert, a
 finding that still holds updates it, and an open alert whose rule no longer holds is resolved,
 except drops (rupture events), which stay open until a therapist acknowledges them.
+
+The reading and the finding can happen before the transaction (``foresee``): on SQLite a
+write transaction holds the one write lock, and the signals are the longest part of a
+check-in. Inside, one look at the episode's scored assessments and open alerts confirms that
+nothing changed since; if something did, the alerts are found again there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.db import connection
 
@@ -23,18 +30,62 @@ from alliance.web.signal_models import clinic_models, clinic_parameters
 EVENT_RULES = {"drop_from_previous", "drop_from_baseline", "any_drop"}
 """Rules that describe something that happened, not a state: they never resolve themselves."""
 
+State = tuple[int, int | None, tuple[int, ...]]
+"""An episode's scored assessments (how many, the last key) and its open alerts' keys."""
 
-def after_assessment(assessments: Sequence[Assessment]) -> None:
-    """Recompute the signals of the episode the new assessments belong to."""
-    if assessments:
-        refresh_alerts(assessments[0].visit.episode)
+
+@dataclass(frozen=True)
+class Foresight:
+    """What the signals find once new scores are added to an episode, and what they read."""
+
+    state: State
+    open: list[Alert]
+    found: list[signals.Alert] | None
+
+
+def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
+    """Find the alerts of ``visit``'s episode as they will be once the assessments ``scored``
+    (``score_answers``' fields) are stored, before any transaction."""
+    episode = visit.episode
+    rows, state = episode_scores(episode)
+    patient, series = episode.patient.code, str(episode.pk)
+    rows += [
+        (patient, series, visit.number, fields["instrument_id"], scale, score)
+        for fields in scored
+        if fields["status"] == AssessmentStatus.SCORED
+        for scale, score in fields["scores"].items()
+        if score is not None
+    ]
+    alerts = open_alerts(episode)
+    return Foresight((*state, tuple(a.pk for a in alerts)), alerts, _findings(episode, rows))
+
+
+def after_assessment(assessments: Sequence[Assessment], foresight: Foresight | None = None) -> None:
+    """Bring the alerts of the episode the new assessments belong to up to date: with what
+    ``foresight`` found, if the episode is as it was then but for these assessments."""
+    if not assessments:
+        return
+    episode = assessments[0].visit.episode
+    if foresight is not None:
+        scored = [a.pk for a in assessments if a.status == AssessmentStatus.SCORED]
+        count, last, alerts = foresight.state
+        expected = (count + len(scored), max([*scored, last or 0]) or None, alerts)
+        if _state(episode) == expected:
+            _apply(episode, foresight.found, foresight.open)
+            return
+    refresh_alerts(episode)
 
 
 def refresh_alerts(episode: Episode) -> None:
     """Raise, update and resolve ``episode``'s alerts from its scores."""
-    scores = episode_scores(episode)
+    rows, _ = episode_scores(episode)
+    _apply(episode, _findings(episode, rows), open_alerts(episode))
+
+
+def _findings(episode: Episode, scores: list[signals.Row]) -> list[signals.Alert] | None:
+    """What the signals find at the episode's latest scored visit (None: nothing is scored)."""
     if not scores:
-        return
+        return None
     series = str(episode.pk)
     clinic = episode.patient.clinic
     recovery, dropout = clinic_models(clinic)
@@ -44,18 +95,23 @@ def refresh_alerts(episode: Episode) -> None:
             (series, number, status)
             for number, status in episode.visits.values_list("number", "status")
         ]
-    latest = max(row[2] for row in scores)
-    found = signals.series_alerts(
+    return signals.series_alerts(
         scores,
         clinic_parameters(clinic),
         recovery,
         dropout,
         visits,
         {series: episode.condition},
-        at_visit=latest,
+        at_visit=max(row[2] for row in scores),
     )
+
+
+def _apply(episode: Episode, found: list[signals.Alert] | None, alerts: list[Alert]) -> None:
+    """Raise, update and resolve alerts: ``found`` against the open ``alerts``."""
+    if found is None:
+        return
     current = {_key(f): f for f in found}
-    for alert in open_alerts(episode):
+    for alert in alerts:
         finding = current.pop(alert.key, None)
         if finding is not None:
             update_alert(alert, finding)
@@ -65,20 +121,22 @@ def refresh_alerts(episode: Episode) -> None:
         raise_alert(episode, kind=finding.signal, detail=finding.detail, finding=finding)
 
 
-def episode_scores(episode: Episode) -> list[signals.Row]:
+def episode_scores(episode: Episode) -> tuple[list[signals.Row], tuple[int, int | None]]:
     """The episode's scored assessments as the rows the signals read (patient, series, visit,
     instrument, scale, score), in the order they were stored (the signals put them in visit
-    order and keep that order within a visit). One SELECT written out (see ``written_sql``)."""
+    order and keep that order within a visit); and how many there are and the last one's key.
+    One SELECT written out (see ``written_sql``)."""
     fetched = written_sql.fetch(
         _scores_sql(connection.vendor), [episode.pk, AssessmentStatus.SCORED.value]
     )
     patient, series = episode.patient.code, str(episode.pk)
-    return [
+    rows = [
         (patient, series, number, instrument, scale, score)
-        for number, instrument, stored in fetched
+        for _, number, instrument, stored in fetched
         for scale, score in written_sql.from_database(Assessment, "scores", stored).items()
         if score is not None
     ]
+    return rows, (len(fetched), fetched[-1][0] if fetched else None)
 
 
 @cache
@@ -86,8 +144,8 @@ def _scores_sql(vendor: str) -> str:
     """``episode_scores``' query for this database backend (built once)."""
     q = written_sql.quoted
     return (
-        f"SELECT visit.{q(Visit, 'number')}, a.{q(Assessment, 'instrument_id')},"
-        f" a.{q(Assessment, 'scores')}"
+        f"SELECT a.{q(Assessment, 'id')}, visit.{q(Visit, 'number')},"
+        f" a.{q(Assessment, 'instrument_id')}, a.{q(Assessment, 'scores')}"
         f" FROM {q(Assessment)} a JOIN {q(Visit)} visit"
         f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
         f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
@@ -95,19 +153,42 @@ def _scores_sql(vendor: str) -> str:
     )
 
 
+def _state(episode: Episode) -> State:
+    """How many scored assessments the episode has and the last one's key, and its open
+    alerts' keys: two small SELECTs written out (``after_assessment``'s check)."""
+    [(count, last)] = written_sql.fetch(
+        _count_sql(connection.vendor), [episode.pk, AssessmentStatus.SCORED.value]
+    )
+    alerts = written_sql.fetch(_open_alerts_sql(connection.vendor, "alert.id"), [episode.pk])
+    return count, last, tuple(key for (key,) in alerts)
+
+
+@cache
+def _count_sql(vendor: str) -> str:
+    """``_state``'s count of scored assessments for this database backend (built once)."""
+    q = written_sql.quoted
+    key = f"a.{q(Assessment, 'id')}"
+    return (
+        f"SELECT COUNT({key}), MAX({key}) FROM {q(Assessment)} a JOIN {q(Visit)} visit"
+        f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
+        f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
+    )
+
+
 def open_alerts(episode: Episode) -> list[Alert]:
     """The episode's alerts neither acknowledged nor resolved, oldest first, as the ORM's own
     instances, from one SELECT written out (see ``written_sql``)."""
-    fetched = written_sql.fetch(_open_alerts_sql(connection.vendor), [episode.pk])
+    columns = ", ".join(written_sql.all_columns(Alert, "alert"))
+    fetched = written_sql.fetch(_open_alerts_sql(connection.vendor, columns), [episode.pk])
     return [written_sql.instance(Alert, row) for row in fetched]
 
 
 @cache
-def _open_alerts_sql(vendor: str) -> str:
-    """``open_alerts``' query for this database backend (built once)."""
+def _open_alerts_sql(vendor: str, columns: str) -> str:
+    """A query of ``columns`` of the episode's open alerts for this backend (built once)."""
     q = written_sql.quoted
     return (
-        f"SELECT {', '.join(written_sql.all_columns(Alert, 'alert'))} FROM {q(Alert)} alert"
+        f"SELECT {columns} FROM {q(Alert)} alert"
         f" WHERE alert.{q(Alert, 'episode')} = %s AND alert.{q(Alert, 'acknowledged_at')} IS NULL"
         f" AND alert.{q(Alert, 'resolved_at')} IS NULL ORDER BY alert.{q(Alert, 'id')}"
     )

@@ -158,6 +158,8 @@ def record_assessment(
     scored = [score_answers(instrument_id, items) for instrument_id, items in answers.items()]
     if not scored:
         raise AnswersRejectedError([AnswerProblem("", "", "", _("no answers were given"))])
+    # The signals read and compute before the transaction (see ``feedback``).
+    foresight = feedback.foresee(visit, [fields for _, fields in scored])
     with transaction.atomic():
         if link is not None:
             if not _claim(link):
@@ -189,7 +191,7 @@ def record_assessment(
             target=visit,
             detail={"instruments": [a.instrument_id for a in created], "link": bool(link)},
         )
-        feedback.after_assessment(created)
+        feedback.after_assessment(created, foresight)
         return created
 
 
