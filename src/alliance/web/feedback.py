@@ -9,7 +9,8 @@ except drops (rupture events), which stay open until a therapist acknowledges th
 The reading and the finding can happen before the transaction (``foresee``): on SQLite a
 write transaction holds the one write lock, and the signals are the longest part of a
 check-in. Inside, one look at the episode's scored assessments and open alerts confirms that
-nothing changed since; if something did, the alerts are found again there.
+nothing changed since; if something did, the alerts are found again there. (Visit statuses and
+the clinic's settings are taken as they were a moment before the transaction.)
 """
 
 from __future__ import annotations
@@ -60,20 +61,18 @@ def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
     return Foresight((*state, tuple(a.pk for a in alerts)), alerts, _findings(episode, rows))
 
 
-def after_assessment(assessments: Sequence[Assessment], foresight: Foresight | None = None) -> None:
+def after_assessment(assessments: Sequence[Assessment], foresight: Foresight) -> None:
     """Bring the alerts of the episode the new assessments belong to up to date: with what
     ``foresight`` found, if the episode is as it was then but for these assessments."""
     if not assessments:
         return
     episode = assessments[0].visit.episode
-    if foresight is not None:
-        scored = [a.pk for a in assessments if a.status == AssessmentStatus.SCORED]
-        count, last, alerts = foresight.state
-        expected = (count + len(scored), max([*scored, last or 0]) or None, alerts)
-        if _state(episode) == expected:
-            _apply(episode, foresight.found, foresight.open)
-            return
-    refresh_alerts(episode)
+    scored = [a.pk for a in assessments if a.status == AssessmentStatus.SCORED]
+    count, last, alerts = foresight.state
+    if _state(episode) == (count + len(scored), max([*scored, last or 0]) or None, alerts):
+        _apply(episode, foresight.found, foresight.open)
+    else:
+        refresh_alerts(episode)
 
 
 def refresh_alerts(episode: Episode) -> None:
