@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 
@@ -31,8 +31,9 @@ from alliance.web.signal_models import clinic_models, clinic_parameters
 EVENT_RULES = {"drop_from_previous", "drop_from_baseline", "any_drop"}
 """Rules that describe something that happened, not a state: they never resolve themselves."""
 
-State = tuple[int, int | None, tuple[int, ...]]
-"""An episode's scored assessments (how many, the last key) and its open alerts' keys."""
+State = tuple[int, int | None, int, int | None]
+"""How many scored assessments an episode has and the last one's key; the same of its open
+alerts. Assessments are only ever added; an alert, once open, is only closed."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
         if score is not None
     ]
     alerts = open_alerts(episode)
-    return Foresight((*state, tuple(a.pk for a in alerts)), alerts, _findings(episode, rows))
+    opened = (len(alerts), alerts[-1].pk if alerts else None)
+    return Foresight((*state, *opened), alerts, _findings(episode, rows))
 
 
 def after_assessment(assessments: Sequence[Assessment], foresight: Foresight) -> None:
@@ -68,8 +70,8 @@ def after_assessment(assessments: Sequence[Assessment], foresight: Foresight) ->
         return
     episode = assessments[0].visit.episode
     scored = [a.pk for a in assessments if a.status == AssessmentStatus.SCORED]
-    count, last, alerts = foresight.state
-    if _state(episode) == (count + len(scored), max([*scored, last or 0]) or None, alerts):
+    count, last, *alerts = foresight.state
+    if _state(episode) == (count + len(scored), max([*scored, last or 0]) or None, *alerts):
         _apply(episode, foresight.found, foresight.open)
     else:
         refresh_alerts(episode)
@@ -153,22 +155,25 @@ def _scores_sql(vendor: str) -> str:
 
 
 def _state(episode: Episode) -> State:
-    """How many scored assessments the episode has and the last one's key, and its open
-    alerts' keys: two small SELECTs written out (``after_assessment``'s check)."""
-    [(count, last)] = written_sql.fetch(
-        _count_sql(connection.vendor), [episode.pk, AssessmentStatus.SCORED.value]
+    """How many scored assessments and open alerts the episode has and the last key of each,
+    in one SELECT written out (``after_assessment``'s check)."""
+    [state] = written_sql.fetch(
+        _state_sql(connection.vendor),
+        [episode.pk, episode.pk, episode.pk, AssessmentStatus.SCORED.value],
     )
-    alerts = written_sql.fetch(_open_alerts_sql(connection.vendor, "alert.id"), [episode.pk])
-    return count, last, tuple(key for (key,) in alerts)
+    return cast(State, tuple(state))
 
 
 @cache
-def _count_sql(vendor: str) -> str:
-    """``_state``'s count of scored assessments for this database backend (built once)."""
+def _state_sql(vendor: str) -> str:
+    """``_state``'s query for this database backend (built once)."""
     q = written_sql.quoted
-    key = f"a.{q(Assessment, 'id')}"
+    key, alert = f"a.{q(Assessment, 'id')}", f"alert.{q(Alert, 'id')}"
     return (
-        f"SELECT COUNT({key}), MAX({key}) FROM {q(Assessment)} a JOIN {q(Visit)} visit"
+        f"SELECT COUNT({key}), MAX({key}),"
+        f" (SELECT COUNT({alert}) {_open_alerts_from(vendor)}),"
+        f" (SELECT MAX({alert}) {_open_alerts_from(vendor)})"
+        f" FROM {q(Assessment)} a JOIN {q(Visit)} visit"
         f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
         f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
     )
@@ -177,19 +182,25 @@ def _count_sql(vendor: str) -> str:
 def open_alerts(episode: Episode) -> list[Alert]:
     """The episode's alerts neither acknowledged nor resolved, oldest first, as the ORM's own
     instances, from one SELECT written out (see ``written_sql``)."""
-    columns = ", ".join(written_sql.all_columns(Alert, "alert"))
-    fetched = written_sql.fetch(_open_alerts_sql(connection.vendor, columns), [episode.pk])
+    fetched = written_sql.fetch(_open_alerts_sql(connection.vendor), [episode.pk])
     return [written_sql.instance(Alert, row) for row in fetched]
 
 
 @cache
-def _open_alerts_sql(vendor: str, columns: str) -> str:
-    """A query of ``columns`` of the episode's open alerts for this backend (built once)."""
+def _open_alerts_sql(vendor: str) -> str:
+    """``open_alerts``' query for this database backend (built once)."""
+    columns = ", ".join(written_sql.all_columns(Alert, "alert"))
+    q = written_sql.quoted
+    return f"SELECT {columns} {_open_alerts_from(vendor)} ORDER BY alert.{q(Alert, 'id')}"
+
+
+def _open_alerts_from(vendor: str) -> str:
+    """The FROM and WHERE of an episode's open alerts (the episode's key is the parameter)."""
     q = written_sql.quoted
     return (
-        f"SELECT {columns} FROM {q(Alert)} alert"
-        f" WHERE alert.{q(Alert, 'episode')} = %s AND alert.{q(Alert, 'acknowledged_at')} IS NULL"
-        f" AND alert.{q(Alert, 'resolved_at')} IS NULL ORDER BY alert.{q(Alert, 'id')}"
+        f"FROM {q(Alert)} alert WHERE alert.{q(Alert, 'episode')} = %s"
+        f" AND alert.{q(Alert, 'acknowledged_at')} IS NULL"
+        f" AND alert.{q(Alert, 'resolved_at')} IS NULL"
     )
 
 
