@@ -1,7 +1,7 @@
 """The check-in's hot-path statements written out, and the ORM's own objects made from them.
 
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
-what running it costs, and a check-in runs six of them. The statements that use this module
+what running it costs, and a check-in runs seven of them. The statements that use this module
 are built once per database backend from the models (tables, columns and quoting come from
 ``_meta`` and the backend); values go through the fields' own conversions both ways, and rows
 become instances with ``Model.from_db``, so callers get what the ORM would give them (tests
@@ -67,8 +67,9 @@ def from_database(model: type[models.Model], field: str, value: Any) -> Any:
 
 
 def insert(objects: Sequence[models.Model]) -> None:
-    """Add new instances of one model in one INSERT, as ``bulk_create`` adds them: each field's
-    ``pre_save`` (``auto_now_add``) and conversion, then the keys the database gave them."""
+    """Add new instances (one or more) of one model in one INSERT, as ``bulk_create`` adds
+    them: each field's ``pre_save`` (``auto_now_add``) and conversion, then the keys the
+    database gave them."""
     model = type(objects[0])
     database = connections[DEFAULT_DB_ALIAS]
     fields = _inserted_fields(model)
