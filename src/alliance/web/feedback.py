@@ -7,10 +7,10 @@ finding that still holds updates it, and an open alert whose rule no longer hold
 except drops (rupture events), which stay open until a therapist acknowledges them.
 
 The reading and the finding can happen before the transaction (``foresee``): on SQLite a
-write transaction holds the one write lock, and the signals are the longest part of a
-check-in. Inside, one look at the episode's scored assessments and open alerts confirms that
-nothing changed since; if something did, the alerts are found again there. (Visit statuses and
-the clinic's settings are taken as they were a moment before the transaction.)
+write transaction holds the one write lock, and after the commit the signals were the longest
+part of a check-in's. Inside, one look at the episode's scored assessments and open alerts
+confirms that nothing changed since; if something did, the alerts are found again there.
+(Visit statuses and the clinic's settings are taken as they were a moment before.)
 """
 
 from __future__ import annotations
