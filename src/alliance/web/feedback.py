@@ -147,10 +147,18 @@ def _scores_sql(vendor: str) -> str:
     return (
         f"SELECT a.{q(Assessment, 'id')}, visit.{q(Visit, 'number')},"
         f" a.{q(Assessment, 'instrument_id')}, a.{q(Assessment, 'scores')}"
-        f" FROM {q(Assessment)} a JOIN {q(Visit)} visit"
+        f" {_scored_from(vendor)} ORDER BY a.{q(Assessment, 'id')}"
+    )
+
+
+def _scored_from(vendor: str) -> str:
+    """The FROM and WHERE of an episode's assessments of one status (the episode's key and
+    the status are the parameters)."""
+    q = written_sql.quoted
+    return (
+        f"FROM {q(Assessment)} a JOIN {q(Visit)} visit"
         f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
         f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
-        f" ORDER BY a.{q(Assessment, 'id')}"
     )
 
 
@@ -172,10 +180,7 @@ def _state_sql(vendor: str) -> str:
     return (
         f"SELECT COUNT({key}), MAX({key}),"
         f" (SELECT COUNT({alert}) {_open_alerts_from(vendor)}),"
-        f" (SELECT MAX({alert}) {_open_alerts_from(vendor)})"
-        f" FROM {q(Assessment)} a JOIN {q(Visit)} visit"
-        f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
-        f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
+        f" (SELECT MAX({alert}) {_open_alerts_from(vendor)}) {_scored_from(vendor)}"
     )
 
 
