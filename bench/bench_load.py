@@ -2,13 +2,17 @@
 minimal insert endpoints under the same load, on SQLite and on PostgreSQL.
 
 For each database: a fresh data directory (and, for PostgreSQL, a throw-away database created
-and dropped here) is migrated and seeded with one clinic, one therapist and 50 patients, each
-with an open episode and a run of visits, every visit with its own check-in link. Then three
+and dropped here) is migrated and seeded with one clinic and one therapist. The load has 50
+places, like tablets in a waiting room: each is taken by one patient after another
+(``--episodes`` of them), and each patient posts through the ``--visits`` visits of their
+episode in order, every visit with its own check-in link. Episodes are as long as a clinic's
+(the synthetic clinics' have 4 to 14 visits): a check-in reads its episode's history for the
+signals, so one endless episode per place would measure a history no clinic has. Then three
 servers take the same load in turn:
 
 - check-in: ``alliance serve`` (production settings, ``ALLIANCE_HTTPS=false``, 127.0.0.1):
   Gunicorn, ``--workers`` processes of ``--threads`` threads;
-  each patient posts the brief alliance check-in through its next link
+  each place posts the brief alliance check-in through its next link
   (``POST /api/checkin/{token}``): validation, scoring, storage, the audit row and the
   feedback signals, all in the request;
 - minimal view (the baseline): served by the same ``serve()`` with the same workers and
@@ -22,18 +26,18 @@ servers take the same load in turn:
   others have in all): the floor for "an HTTP request that durably stores a submission" in
   one Python process on this machine.
 
-Two loads per server, each for ``--seconds``: closed (every patient posts again as soon as it
+Two loads per server, each for ``--seconds``: closed (every place posts again as soon as it
 has its answer: the throughput is the server's capacity, and the latency includes queueing
 behind the other 49; the servers take it in ``--rounds`` turns, since a shared machine's speed
-drifts by as much as half within a run) and paced (every patient posts once every
+drifts by as much as half within a run) and paced (every place posts once every
 ``--interval`` seconds, staggered, latency counted from when the post was due: what a patient
 waits at that rate).
-Each patient keeps one HTTP connection; its first post warms up and is not counted. The client
+Each place keeps one HTTP connection; its first post warms up and is not counted. The client
 runs in this process, on the same cores as the server; ``cpu ms/req`` is the CPU time of the
 server's processes (master and workers) per post, the figure least disturbed by other work on
 the machine.
 
-Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--rounds 5]
+Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--rounds 5] [--episodes 16] [--visits 12]
 [--databases sqlite,postgresql] [--workers N] [--threads N]
 The last line is the ratio of check-in throughput to the baselines', per database.
 """
@@ -69,7 +73,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ME = [sys.executable, str(Path(__file__).resolve())]
 ALLIANCE = Path(sys.executable).with_name("alliance")
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-PATIENTS = 50
+PLACES = 50
 BODY = json.dumps({"answers": {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 8}}}).encode()
 HEADERS = {"Content-Type": "application/json", "Host": "localhost"}
 INSERT_PATH = "/insert"
@@ -106,7 +110,7 @@ class Run:
 
 
 def load(port: int, paths: Sequence[Iterator[str]], seconds: float, interval: float) -> Run:
-    """Each patient posts its next path on its own connection, back to back (``interval``
+    """Each place posts its next path on its own connection, back to back (``interval``
     0) or once every ``interval`` seconds; the first post of each warms up and is not
     counted. Returns the window's outcomes (database and endpoint left blank)."""
     window: dict[str, float] = {}
@@ -119,7 +123,7 @@ def load(port: int, paths: Sequence[Iterator[str]], seconds: float, interval: fl
     outcomes: list[list[tuple[float, bool]]] = [[] for _ in paths]
     exhausted: list[int] = []
 
-    def patient(n: int) -> None:
+    def place(n: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         _post(connection, next(paths[n]))
         ready.wait()
@@ -140,13 +144,13 @@ def load(port: int, paths: Sequence[Iterator[str]], seconds: float, interval: fl
             exhausted.append(n)
         connection.close()
 
-    threads = [threading.Thread(target=patient, args=(n,)) for n in range(len(paths))]
+    threads = [threading.Thread(target=place, args=(n,)) for n in range(len(paths))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if exhausted:
-        raise RuntimeError(f"{len(exhausted)} patients ran out of links: give --visits more")
+        raise RuntimeError(f"{len(exhausted)} places ran out of links: give --episodes more")
     elapsed = max(time.perf_counter() - window["start"], seconds)
     latencies = np.array([latency for each in outcomes for latency, _ in each])
     errors = sum(1 for each in outcomes for _, ok in each if not ok)
@@ -316,9 +320,10 @@ def wsgi_insert(
 # The clinic
 
 
-def seed(patients: int, visits: int) -> None:
-    """Migrate and seed the clinic; print each patient's check-in paths as JSON (run in its
-    own process, with the server's environment)."""
+def seed(places: int, episodes: int, visits: int) -> None:
+    """Migrate and seed the clinic; print the check-in paths of each place in the load as
+    JSON: ``episodes`` patients one after another, each through the ``visits`` visits of
+    their episode in order (run in its own process, with the server's environment)."""
     import datetime as dt
 
     from alliance.web.server import migrate, setup
@@ -332,9 +337,9 @@ def seed(patients: int, visits: int) -> None:
 
     clinic = actions.create_clinic("Load clinic")
     therapist = actions.create_user(None, clinic, "load", Role.THERAPIST, "a long load password")
-    paths = []
+    paths: list[list[str]] = [[] for _ in range(places)]
     with transaction.atomic():
-        for n in range(patients):
+        for n in range(places * episodes):
             patient = actions.register_patient(therapist, name=f"Load patient {n}")
             episode = actions.open_episode(
                 therapist,
@@ -344,11 +349,12 @@ def seed(patients: int, visits: int) -> None:
                 setting="outpatient",
                 start_date=dt.date(2026, 1, 5),
             )
-            tokens = []
-            for _ in range(visits):
-                visit = actions.schedule_visit(therapist, episode, dt.date(2026, 1, 5))
-                tokens.append(actions.issue_checkin_link(therapist, visit)[1])
-            paths.append([f"/api/checkin/{token}" for token in tokens])
+            for week in range(visits):
+                visit = actions.schedule_visit(
+                    therapist, episode, dt.date(2026, 1, 5) + dt.timedelta(weeks=week)
+                )
+                token = actions.issue_checkin_link(therapist, visit)[1]
+                paths[n % places].append(f"/api/checkin/{token}")
     print(json.dumps(paths))
 
 
@@ -383,7 +389,11 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
     the paced load one after the other."""
     with fresh_database(database) as env, ExitStack() as stack:
         seeded = subprocess.run(
-            [*ME, "--seed", str(args.visits)], env=env, capture_output=True, text=True, check=True
+            [*ME, "--seed", str(args.episodes), str(args.visits)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         links = [iter(each) for each in json.loads(seeded.stdout)]
         sizes = ["--workers", str(args.workers), "--threads", str(args.threads)]
@@ -396,7 +406,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
         for endpoint, (command, paths) in commands.items():
             port = free_port()
             pid = stack.enter_context(running([*command, "--port", str(port), *sizes], env, port))
-            todo = paths or [itertools.repeat(INSERT_PATH) for _ in range(PATIENTS)]
+            todo = paths or [itertools.repeat(INSERT_PATH) for _ in range(PLACES)]
             servers.append(Server(database, endpoint, port, pid, todo))
         runs = closed_in_turns(servers, args.seconds, args.rounds)
         runs += [measured(server, args.seconds, args.interval) for server in servers]
@@ -405,7 +415,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
 
 @dataclass(frozen=True)
 class Server:
-    """A running server of one endpoint, and the paths its patients post to."""
+    """A running server of one endpoint, and the paths its places post to."""
 
     database: str
     endpoint: str
@@ -425,8 +435,8 @@ def closed_in_turns(servers: list[Server], seconds: float, rounds: int) -> list[
     runs = []
     for server in servers:
         each = turns[server.endpoint]
-        posts = sum(len(run.latencies) + PATIENTS for run in each)
-        cpu_ms = sum(run.cpu_ms * (len(run.latencies) + PATIENTS) for run in each) / posts
+        posts = sum(len(run.latencies) + PLACES for run in each)
+        cpu_ms = sum(run.cpu_ms * (len(run.latencies) + PLACES) for run in each) / posts
         runs.append(Run(server.database, server.endpoint, "closed", sum(r.seconds for r in each),
                         np.concatenate([r.latencies for r in each]), sum(r.errors for r in each),
                         cpu_ms))  # fmt: skip
@@ -438,7 +448,7 @@ def measured(server: Server, seconds: float, interval: float) -> Run:
     """One load on ``server`` (closed for ``interval`` 0), with its servers' CPU per post."""
     used = cpu_seconds(server.pid)
     run = load(server.port, server.paths, seconds, interval)
-    cpu_ms = (cpu_seconds(server.pid) - used) / (len(run.latencies) + PATIENTS) * 1000
+    cpu_ms = (cpu_seconds(server.pid) - used) / (len(run.latencies) + PLACES) * 1000
     result = Run(server.database, server.endpoint, run.load, run.seconds, run.latencies,
                  run.errors, cpu_ms)  # fmt: skip
     if interval:
@@ -451,23 +461,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load")
     parser.add_argument("--interval", type=float, default=2.0, help="paced: s between posts")
     parser.add_argument("--rounds", type=int, default=5, help="closed: turns per server")
-    parser.add_argument("--visits", type=int, default=400, help="check-in links per patient")
+    parser.add_argument("--episodes", type=int, default=16, help="patients per place in turn")
+    parser.add_argument("--visits", type=int, default=12, help="visits per patient's episode")
     parser.add_argument("--workers", type=int, default=default_workers(), help="serve's")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--serve-view", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve-wsgi", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:
-        seed(PATIENTS, args.seed)
+        seed(PLACES, *args.seed)
         return
     if args.serve_view or args.serve_wsgi:
         (serve_view if args.serve_view else serve_wsgi)(args.port, args.workers, args.threads)
         return
     print(
-        f"{PATIENTS} patients for {args.seconds:g} s per load on 127.0.0.1; Gunicorn with "
+        f"{PLACES} patients at a time for {args.seconds:g} s per load on 127.0.0.1; Gunicorn with "
         f"{args.workers} workers of {args.threads} threads (minimal WSGI: Waitress, one process "
         f"of {args.workers * args.threads}); {os.cpu_count()} cores shared by server and client"
     )
