@@ -31,10 +31,28 @@ def record(
 ) -> AuditEvent:
     """Append one audit event (in one INSERT written out: every action adds one, see
     ``written_sql``). ``detail`` must hold no identifiable data."""
+    event = unsaved_event(
+        action, actor=actor, patient=patient, target=target, request=request, detail=detail
+    )
+    written_sql.insert([event])
+    return event
+
+
+def unsaved_event(
+    action: str,
+    *,
+    actor: User | None,
+    patient: Patient | None = None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The audit event ``record`` appends, not yet stored: for an action that prepares its
+    rows before its transaction and inserts them inside it."""
     clinic_id = (
         patient.clinic_id if patient is not None else actor.clinic_id if actor is not None else None
     )
-    event = AuditEvent(
+    return AuditEvent(
         actor=actor,
         actor_label=actor.get_username() if actor is not None else "",
         action=action,
@@ -45,5 +63,3 @@ def record(
         ip=client_address(request),
         detail=detail or {},
     )
-    written_sql.insert([event])
-    return event

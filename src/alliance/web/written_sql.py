@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -66,10 +67,30 @@ def from_database(model: type[models.Model], field: str, value: Any) -> Any:
     return value
 
 
-def insert(objects: Sequence[models.Model]) -> None:
-    """Add new instances (one or more) of one model in one INSERT, as ``bulk_create`` adds
-    them: each field's ``pre_save`` (``auto_now_add``) and conversion, then the keys the
-    database gave them."""
+@dataclass(frozen=True)
+class Insertion:
+    """New instances of one model with the INSERT that adds them, its values converted: made
+    before a transaction (``insertion``), so that the transaction only runs it."""
+
+    objects: Sequence[models.Model]
+    sql: str
+    values: list[Any]
+
+    def run(self) -> None:
+        """Add the rows; each instance gets the key the database gave it."""
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(self.sql, self.values)
+            # Keys are given in the order of the rows; RETURNING may list them in any order.
+            keys = sorted(key for (key,) in cursor.fetchall())
+        for each, key in zip(self.objects, keys, strict=True):
+            each.pk = key
+            each._state.adding = False
+            each._state.db = DEFAULT_DB_ALIAS
+
+
+def insertion(objects: Sequence[models.Model]) -> Insertion:
+    """The INSERT of new instances (one or more) of one model, as ``bulk_create`` adds them:
+    each field's ``pre_save`` (``auto_now_add``) and conversion are applied now."""
     model = type(objects[0])
     database = connections[DEFAULT_DB_ALIAS]
     fields = _inserted_fields(model)
@@ -78,14 +99,12 @@ def insert(objects: Sequence[models.Model]) -> None:
         for each in objects
         for field in fields
     ]
-    with database.cursor() as cursor:
-        cursor.execute(_insert_sql(model, len(objects), database.vendor), values)
-        # Keys are given in the order of the rows; RETURNING may list them in any order.
-        keys = sorted(key for (key,) in cursor.fetchall())
-    for each, key in zip(objects, keys, strict=True):
-        each.pk = key
-        each._state.adding = False
-        each._state.db = DEFAULT_DB_ALIAS
+    return Insertion(objects, _insert_sql(model, len(objects), database.vendor), values)
+
+
+def insert(objects: Sequence[models.Model]) -> None:
+    """Add new instances (one or more) of one model in one INSERT (see ``insertion``)."""
+    insertion(objects).run()
 
 
 def instance(model: type[M], values: Sequence[Any]) -> M:

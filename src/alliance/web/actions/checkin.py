@@ -29,7 +29,7 @@ from alliance.web.actions.errors import (
     ConflictError,
     InvalidLinkError,
 )
-from alliance.web.audit import record
+from alliance.web.audit import record, unsaved_event
 from alliance.web.models import (
     Assessment,
     CheckinLink,
@@ -158,8 +158,35 @@ def record_assessment(
     scored = [score_answers(instrument_id, items) for instrument_id, items in answers.items()]
     if not scored:
         raise AnswersRejectedError([AnswerProblem("", "", "", _("no answers were given"))])
-    # The signals read and compute before the transaction (see ``feedback``).
+    # Everything but the writes happens before the transaction: on SQLite it holds the one
+    # write lock. The signals read and compute here too (see ``feedback``).
     foresight = feedback.foresee(visit, [fields for _, fields in scored])
+    patient = visit.episode.patient
+    created = [
+        Assessment(
+            patient=patient,
+            visit=visit,
+            link=link,
+            entered_by=by,
+            answers=dict(answers[definition.id]),
+            **fields,
+        )
+        for definition, fields in scored
+    ]
+    # One INSERT for all the instruments and one for the audit row, written out (see
+    # ``written_sql``).
+    stored = written_sql.insertion(created)
+    audited = written_sql.insertion(
+        [
+            unsaved_event(
+                "assessment_recorded",
+                actor=by,
+                patient=patient,
+                target=visit,
+                detail={"instruments": [a.instrument_id for a in created], "link": bool(link)},
+            )
+        ]
+    )
     with transaction.atomic():
         if link is not None:
             if not _claim(link):
@@ -170,27 +197,8 @@ def record_assessment(
                 raise AnswersRejectedError(
                     [AnswerProblem(i, "", "", _("is not asked at this visit")) for i in unexpected]
                 )
-        patient = visit.episode.patient
-        created = [
-            Assessment(
-                patient=patient,
-                visit=visit,
-                link=link,
-                entered_by=by,
-                answers=dict(answers[definition.id]),
-                **fields,
-            )
-            for definition, fields in scored
-        ]
-        # One INSERT for all the instruments, written out (see ``written_sql``).
-        written_sql.insert(created)
-        record(
-            "assessment_recorded",
-            actor=by,
-            patient=patient,
-            target=visit,
-            detail={"instruments": [a.instrument_id for a in created], "link": bool(link)},
-        )
+        stored.run()
+        audited.run()
         feedback.after_assessment(created, foresight)
         return created
 
