@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db.utils import ConnectionHandler
 
-from alliance.web.database import database_from_url, sqlite_database
+from alliance.web.database import POSTGRES_OPTIONS, database_from_url, sqlite_database
 from alliance.web.env import SettingError, env_bool, env_choice, env_int
 
 
@@ -42,7 +42,7 @@ def test_it_reads_a_postgres_url() -> None:
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"]) == ("al", "s@cret")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example", "5433", "clinic")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", **POSTGRES_OPTIONS}
 
 
 def test_it_refuses_a_database_url_it_does_not_support() -> None:

@@ -17,6 +17,11 @@ from alliance.web.env import SettingError
 SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 SQLITE_BUSY_SECONDS = 20
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
+POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
+"""Values are bound on the server, and psycopg prepares a statement once it has run five times
+on a connection: planning the check-in link lookup's joins costs PostgreSQL several times
+what running it costs. Behind PgBouncer in transaction mode, give it
+``max_prepared_statements`` (1.21 and later)."""
 CONNECTION_SECONDS = 60
 """Each server thread keeps its connection this long: opening one per request costs more
 than a check-in's own work (and closing SQLite's last connection checkpoints its log)."""
@@ -60,7 +65,7 @@ def database_from_url(url: str) -> dict[str, Any]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        "OPTIONS": dict(parse_qsl(parts.query)),
+        "OPTIONS": {**dict(parse_qsl(parts.query)), **POSTGRES_OPTIONS},
         "CONN_MAX_AGE": CONNECTION_SECONDS,
         "CONN_HEALTH_CHECKS": True,
     }
