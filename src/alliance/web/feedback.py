@@ -127,9 +127,7 @@ def episode_scores(episode: Episode) -> tuple[list[signals.Row], tuple[int, int 
     instrument, scale, score), in the order they were stored (the signals put them in visit
     order and keep that order within a visit); and how many there are and the last one's key.
     One SELECT written out (see ``written_sql``)."""
-    fetched = written_sql.fetch(
-        _scores_sql(connection.vendor), [episode.pk, AssessmentStatus.SCORED.value]
-    )
+    fetched = written_sql.fetch(_scores_sql(connection.vendor), _scored_params(episode))
     patient, series = episode.patient.code, str(episode.pk)
     rows = [
         (patient, series, number, instrument, scale, score)
@@ -152,22 +150,28 @@ def _scores_sql(vendor: str) -> str:
 
 
 def _scored_from(vendor: str) -> str:
-    """The FROM and WHERE of an episode's assessments of one status (the episode's key and
-    the status are the parameters)."""
+    """The FROM and WHERE of an episode's scored assessments (``_scored_params``). The
+    patient's key is redundant but lets the database start from the patient's assessments
+    (an index) whatever its statistics say: PostgreSQL, unsure of the sizes, would otherwise
+    read the whole table."""
     q = written_sql.quoted
     return (
         f"FROM {q(Assessment)} a JOIN {q(Visit)} visit"
         f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
-        f" WHERE visit.{q(Visit, 'episode')} = %s AND a.{q(Assessment, 'status')} = %s"
+        f" WHERE a.{q(Assessment, 'patient')} = %s AND visit.{q(Visit, 'episode')} = %s"
+        f" AND a.{q(Assessment, 'status')} = %s"
     )
+
+
+def _scored_params(episode: Episode) -> list[Any]:
+    return [episode.patient_id, episode.pk, AssessmentStatus.SCORED.value]
 
 
 def _state(episode: Episode) -> State:
     """How many scored assessments and open alerts the episode has and the last key of each,
     in one SELECT written out (``after_assessment``'s check)."""
     [state] = written_sql.fetch(
-        _state_sql(connection.vendor),
-        [episode.pk, episode.pk, episode.pk, AssessmentStatus.SCORED.value],
+        _state_sql(connection.vendor), [episode.pk, episode.pk, *_scored_params(episode)]
     )
     return cast(State, tuple(state))
 
