@@ -479,8 +479,8 @@ def main() -> None:
         return
     print(
         f"{PLACES} patients at a time for {args.seconds:g} s per load on 127.0.0.1; Gunicorn with "
-        f"{args.workers} workers of {args.threads} threads (minimal WSGI: Waitress, one process "
-        f"of {args.workers * args.threads}); {os.cpu_count()} cores shared by server and client"
+        f"{args.workers} workers x {args.threads} threads (minimal WSGI: Waitress, one process of "
+        f"{args.workers * args.threads} threads); {os.cpu_count()} cores for server and client"
     )
     print(f"{'database':<11} {'endpoint':<15} {'load':<8} {'requests':>8} {'throughput/s':>12} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu ms/req':>11}")  # fmt: skip

@@ -260,9 +260,9 @@ def demo(port: int, no_serve: bool) -> None:
 @main.command(name="serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), show_default="one per core")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default="4 per worker")
-def serve_command(host: str, port: int, workers: int | None, threads: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), show_default="two per core")
+@click.option("--threads", type=click.IntRange(1, 64), show_default="one per worker")
+def serve_command(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Serve the clinic (production settings from the environment) after migrating."""
     start_django(None)
     from alliance.web.server import migrate, serve

@@ -20,7 +20,10 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.workers.base import Worker
 
 SETTINGS = "alliance.web.settings"
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 1
+"""Threads per worker. A check-in is mostly Python, and a process runs one thread of Python
+at a time: with more, a thread holding SQLite's write lock waits for the others' turns
+while every writer waits for it (the load bench serves a quarter more check-ins with one)."""
 KEEPALIVE_SECONDS = 75
 """How long an idle connection stays open: longer than a paced client's pause between posts
 (and than common proxies' idle timeouts), so a kept connection is not closed under it."""
@@ -41,11 +44,12 @@ def migrate() -> None:
 
 
 def default_workers() -> int:
-    """One worker process per core: each runs Python on its own core, past the GIL."""
-    return os.cpu_count() or 1
+    """Two worker processes per core: each runs Python past the others' GIL, and one can run
+    while another waits for the database or a slow client."""
+    return 2 * (os.cpu_count() or 1)
 
 
-def serve(host: str, port: int, workers: int | None = None, threads: int = DEFAULT_THREADS) -> None:
+def serve(host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
     """Serve the clinic with Gunicorn until SIGTERM or SIGINT (both let requests under way
     finish): a master process fits each clinic's signal models, so that no check-in waits
     for a fit, then forks ``workers`` processes of ``threads`` threads each."""
@@ -57,7 +61,7 @@ def serve(host: str, port: int, workers: int | None = None, threads: int = DEFAU
             "bind": bind,
             "workers": workers or default_workers(),
             "worker_class": "gthread",
-            "threads": threads,
+            "threads": threads or DEFAULT_THREADS,
             "keepalive": KEEPALIVE_SECONDS,
             "preload_app": True,
             # No access log: a check-in's path holds its token.
