@@ -3,7 +3,7 @@ the change and its audit row commit together or not at all."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import models
 from django.http import HttpRequest
@@ -20,20 +20,19 @@ def client_address(request: HttpRequest | None) -> str | None:
     return str(address) if address else None
 
 
-def record(
-    action: str,
-    *,
-    actor: User | None,
-    patient: Patient | None = None,
-    target: models.Model | None = None,
-    request: HttpRequest | None = None,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
+class About(TypedDict, total=False):
+    """What an audit event is about, besides its action and actor."""
+
+    patient: Patient | None
+    target: models.Model | None
+    request: HttpRequest | None
+    detail: dict[str, Any] | None
+
+
+def record(action: str, *, actor: User | None, **about: Unpack[About]) -> AuditEvent:
     """Append one audit event (in one INSERT written out: every action adds one, see
     ``written_sql``). ``detail`` must hold no identifiable data."""
-    event = unsaved_event(
-        action, actor=actor, patient=patient, target=target, request=request, detail=detail
-    )
+    event = unsaved_event(action, actor=actor, **about)
     written_sql.insert([event])
     return event
 
