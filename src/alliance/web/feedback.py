@@ -164,6 +164,7 @@ def _scored_from(vendor: str) -> str:
 
 
 def _scored_params(episode: Episode) -> list[Any]:
+    """The parameters of ``_scored_from``: the patient's key, the episode's, the status."""
     return [episode.patient_id, episode.pk, AssessmentStatus.SCORED.value]
 
 

@@ -23,7 +23,8 @@ SETTINGS = "alliance.web.settings"
 DEFAULT_THREADS = 1
 """Threads per worker. A check-in is mostly Python, and a process runs one thread of Python
 at a time: with more, a thread holding SQLite's write lock waits for the others' turns
-while every writer waits for it (the load bench serves a quarter more check-ins with one)."""
+while every writer waits for it (on SQLite the load bench serves a quarter more check-ins
+with one)."""
 KEEPALIVE_SECONDS = 75
 """How long an idle connection stays open: longer than a paced client's pause between posts
 (and than common proxies' idle timeouts), so a kept connection is not closed under it."""
