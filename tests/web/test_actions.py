@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from alliance.web import actions
 from alliance.web.models import AppendOnlyError, Assessment, AuditEvent, Identity
@@ -133,3 +134,35 @@ def test_it_never_changes_or_deletes_an_audit_event(world: World) -> None:
         AuditEvent.objects.all().delete()
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.update(action="rewritten")
+
+
+def test_the_database_refuses_to_change_an_audit_event_after_every_migration(
+    world: World,
+) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE clinic_auditevent SET action = %s", ["rewritten"])
+    assert not AuditEvent.objects.filter(action="rewritten").exists()
+
+
+def test_a_check_in_writes_only_the_indexes_its_rows_are_read_by() -> None:
+    """Every index is written inside the check-in's transaction: none by time, none of its
+    own for the link (the one-per-link constraint's serves), and (partial, not seen here) who
+    entered an assessment or acted only when someone did."""
+    with connection.cursor() as cursor:
+        found = {
+            table: {
+                tuple(about["columns"])
+                for about in connection.introspection.get_constraints(cursor, table).values()
+                if about["index"] and not about["primary_key"]
+            }
+            for table in ("clinic_assessment", "clinic_auditevent")
+        }
+    assert found == {
+        "clinic_assessment": {
+            ("patient_id",),
+            ("visit_id",),
+            ("link_id", "instrument_id"),
+            ("entered_by_id",),
+        },
+        "clinic_auditevent": {("clinic_id",), ("patient_id",), ("actor_id",)},
+    }

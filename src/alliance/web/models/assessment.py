@@ -51,7 +51,12 @@ class Assessment(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     link = models.ForeignKey(
         CheckinLink,
@@ -59,9 +64,20 @@ class Assessment(models.Model):
         null=True,
         blank=True,
         related_name="assessments",
+        db_index=False,
     )
 
     class Meta:
+        # Every index is written by every check-in, inside the write transaction: the link's
+        # lookups use the constraint's index, and only staff entries are indexed by who
+        # entered them.
+        indexes = [
+            models.Index(
+                fields=["entered_by"],
+                condition=models.Q(entered_by__isnull=False),
+                name="assessment_entered_by",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["link", "instrument_id"],
