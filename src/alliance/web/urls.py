@@ -31,6 +31,8 @@ from alliance.web.views import (
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and the API takes the patients' check-ins.
+    path("api/", api.urls),
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -104,5 +106,4 @@ urlpatterns = [
         evidence_screening.chart_page,
         name="review_chart",
     ),
-    path("api/", api.urls),
 ]

@@ -24,10 +24,11 @@ api = ClinicApi(
     parser=JsonWithoutNul(),
     docs_url=None,
 )
+# The check-in first: its routes are matched most often, and matching goes in this order.
+api.add_router("/checkin", checkin.router)
 api.add_router("/auth", tokens.router)
 api.add_router("/patients", patients.router)
 api.add_router("/", care.router)
-api.add_router("/checkin", checkin.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("/export", export.router)
 api.add_router("/audit", audit.router)
