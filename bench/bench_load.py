@@ -3,9 +3,11 @@ minimal insert endpoints under the same load, on SQLite and on PostgreSQL.
 
 For each database: a fresh data directory (and, for PostgreSQL, a throw-away database created
 and dropped here) is migrated and seeded with one clinic and one therapist. The load has 50
-places, like tablets in a waiting room: each is taken by one patient after another
-(``--episodes`` of them), and each patient posts through the ``--visits`` visits of their
-episode in order, every visit with its own check-in link. Episodes are as long as a clinic's
+places, like tablets in a waiting room: whenever a place's patient is done, the next patient
+waiting takes it (``--episodes`` patients per place are seeded), and each patient posts
+through the ``--visits`` visits of their episode in order, every visit with its own check-in
+link. (Places are not served equally fast, so a fixed set of patients per place would run
+out on the fastest.) Episodes are as long as a clinic's
 (the synthetic clinics' have 4 to 14 visits): a check-in reads its episode's history for the
 signals, so one endless episode per place would measure a history no clinic has. Then three
 servers take the same load in turn:
@@ -321,9 +323,9 @@ def wsgi_insert(
 
 
 def seed(places: int, episodes: int, visits: int) -> None:
-    """Migrate and seed the clinic; print the check-in paths of each place in the load as
-    JSON: ``episodes`` patients one after another, each through the ``visits`` visits of
-    their episode in order (run in its own process, with the server's environment)."""
+    """Migrate and seed the clinic with ``episodes`` patients per place; print each patient's
+    check-in paths, through the ``visits`` visits of their episode in order, as JSON (run in
+    its own process, with the server's environment)."""
     import datetime as dt
 
     from alliance.web.server import migrate, setup
@@ -337,7 +339,7 @@ def seed(places: int, episodes: int, visits: int) -> None:
 
     clinic = actions.create_clinic("Load clinic")
     therapist = actions.create_user(None, clinic, "load", Role.THERAPIST, "a long load password")
-    paths: list[list[str]] = [[] for _ in range(places)]
+    patients: list[list[str]] = []
     with transaction.atomic():
         for n in range(places * episodes):
             patient = actions.register_patient(therapist, name=f"Load patient {n}")
@@ -349,13 +351,31 @@ def seed(places: int, episodes: int, visits: int) -> None:
                 setting="outpatient",
                 start_date=dt.date(2026, 1, 5),
             )
+            patients.append([])
             for week in range(visits):
                 visit = actions.schedule_visit(
                     therapist, episode, dt.date(2026, 1, 5) + dt.timedelta(weeks=week)
                 )
                 token = actions.issue_checkin_link(therapist, visit)[1]
-                paths[n % places].append(f"/api/checkin/{token}")
-    print(json.dumps(paths))
+                patients[-1].append(f"/api/checkin/{token}")
+    print(json.dumps(patients))
+
+
+def waiting_room(patients: list[list[str]], places: int) -> list[Iterator[str]]:
+    """The paths each place posts: its patient's visits in order, then the next waiting
+    patient's (the places' threads share the queue)."""
+    queue = iter(patients)
+    turn = threading.Lock()
+
+    def place() -> Iterator[str]:
+        while True:
+            with turn:
+                patient = next(queue, None)
+            if patient is None:
+                return
+            yield from patient
+
+    return [place() for _ in range(places)]
 
 
 @contextmanager
@@ -395,7 +415,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
             text=True,
             check=True,
         )
-        links = [iter(each) for each in json.loads(seeded.stdout)]
+        links = waiting_room(json.loads(seeded.stdout), PLACES)
         sizes = ["--workers", str(args.workers), "--threads", str(args.threads)]
         commands = {
             "check-in": ([str(ALLIANCE), "serve"], links),
