@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 from alliance import instruments
 from alliance.instruments.definition import Definition, ResponseScale
 from alliance.instruments.scoring import reverse
+from tests.instruments.toy import TOY_YAML
 
 CATALOG = instruments.catalog()
+TOY = instruments.parse_definition(TOY_YAML, "toy.yaml")
 
 
 def _answer(scale: ResponseScale) -> st.SearchStrategy[object]:
@@ -33,8 +35,10 @@ def score_or_reject(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame
 
 
 @st.composite
-def administered(draw: st.DrawFn) -> tuple[Definition, pd.DataFrame]:
-    definition = draw(st.sampled_from(CATALOG))
+def administered(
+    draw: st.DrawFn, definitions: list[Definition] = CATALOG
+) -> tuple[Definition, pd.DataFrame]:
+    definition = draw(st.sampled_from(definitions))
     rows = draw(st.integers(1, 8))
     columns = {
         item.id: draw(
@@ -129,3 +133,51 @@ def test_one_record_scores_as_its_row_of_a_table(
         expected = None if pd.isna(row[scale.id]) else float(row[scale.id])
         assert result.scores[scale.id] == expected, (definition.id, scale.id)
     assert (result.status, result.reason) == (str(row["status"]), row["reason"] or "")
+
+
+def _scale_by_hand(definition: Definition, scale_id: str, answers: dict[str, object]) -> float:
+    """A sum or mean scale of one administration, item by item in plain Python: the rules
+    of the module docstring of ``scoring`` (NaN when too many answers are missing)."""
+    scale = definition.scale(scale_id)
+    values, missing = [], 0
+    for item_id in scale.items:
+        answer = answers[item_id]
+        if answer is None or (
+            answer == instruments.DOES_NOT_APPLY and scale.missing.does_not_apply != "zero"
+        ):
+            missing += 1
+            continue
+        if answer == instruments.DOES_NOT_APPLY:
+            values.append(0.0)
+            continue
+        item, value = definition.item(item_id), float(answer)  # type: ignore[arg-type]
+        if item.recode is not None:
+            value = item.recode[value]
+        if item.reverse:
+            response = definition.response_for(item_id)
+            value = response.min + response.max - value
+        values.append(value)
+    if missing > scale.missing.max_missing:
+        return float("nan")
+    total = sum(values)
+    if scale.method == "sum" and scale.missing.max_missing == 0:
+        return total
+    mean = total / len(values)
+    return mean * len(scale.items) if scale.method == "sum" else mean
+
+
+@settings(max_examples=300, deadline=None)
+@given(administered([*CATALOG, TOY]))
+def test_sum_and_mean_scales_score_as_by_hand(case: tuple[Definition, pd.DataFrame]) -> None:
+    """Every sum and mean scale (scored together, several at a time) gives, row by row, what
+    the rules give item by item (the toy instrument has a prorated sum and a mean that
+    counts "does not apply" as zero)."""
+    definition, frame = case
+    scored = score_or_reject(definition, frame)
+    for scale in definition.scales:
+        if scale.method == "formula":
+            continue
+        expected = [_scale_by_hand(definition, scale.id, row) for row in frame.to_dict("records")]
+        np.testing.assert_allclose(
+            scored[scale.id].to_numpy(float), expected, rtol=0, atol=1e-9, equal_nan=True
+        )

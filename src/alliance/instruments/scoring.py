@@ -85,20 +85,29 @@ def compute_scales(
     """Score every scale for every row: per scale, the scores and each row's missing count.
 
     Rows are taken a chunk at a time and every scale is scored from that chunk while it is
-    still in the CPU cache.
+    still in the CPU cache. The sum and mean scales are scored together (``_Stacked``): a
+    handful of array operations whatever their number, where one scale at a time cost a
+    handful each (most of scoring one check-in).
     """
     count = values.shape[1]
     results = [(np.empty(count), np.empty(count, dtype=np.int64)) for _ in definition.scales]
-    item_rows = [[answers.items.index(i) for i in scale.items] for scale in definition.scales]
+    stacked = _stacked_scales(definition)
+    formulas = [
+        (scale, [answers.items.index(i) for i in scale.items], result)
+        for scale, result in zip(definition.scales, results, strict=True)
+        if scale.method is Method.FORMULA
+    ]
     for start in range(0, count, CHUNK_ROWS):
         part = slice(start, start + CHUNK_ROWS)
         chunk, not_applicable = values[:, part], answers.not_applicable[:, part]
+        if stacked.scales:
+            scores, missing = stacked.score(chunk, not_applicable)
+            for row, place in enumerate(stacked.scales):
+                results[place][0][part], results[place][1][part] = scores[row], missing[row]
         weights = None if answers.weights is None else answers.weights[:, part]
-        for scale, rows, (scores, missing) in zip(
-            definition.scales, item_rows, results, strict=True
-        ):
+        for scale, rows, (scores, missing) in formulas:
             zero = scale.missing.does_not_apply == "zero"
-            scores[part], missing[part] = _score_chunk(
+            scores[part], missing[part] = _score_formula(
                 definition,
                 scale,
                 chunk[rows],
@@ -109,7 +118,98 @@ def compute_scales(
     return results
 
 
-def _score_chunk(
+@dataclass(frozen=True)
+class _Stacked:
+    """A definition's sum and mean scales, scored together: each scale's sum and missing
+    count is one array operation, and all the rest is done for every scale at once.
+
+    A scale whose "does not apply" counts as zero reads its missing answers from a second
+    copy of the items' rows (as many rows on as there are items), where those are answered.
+    """
+
+    scales: list[int]
+    """The scales' places in the definition."""
+    segments: list[tuple[NDArray[np.intp], NDArray[np.intp]]]
+    """Per scale, the rows of its items' answers and of their missing marks."""
+    sizes: NDArray[np.int64]
+    max_missing: NDArray[np.int64]
+    plain_sum: NDArray[np.bool_]
+    """Sums that allow no missing answer: the sum itself, never prorated."""
+    factor: NDArray[np.float64]
+    """What the mean of the answered items is multiplied by: 1, or the items of a sum."""
+    any_zero: bool
+
+    @classmethod
+    def of(cls, definition: Definition) -> _Stacked:
+        index = {item.id: j for j, item in enumerate(definition.items)}
+        chosen = [
+            (place, scale)
+            for place, scale in enumerate(definition.scales)
+            if scale.method is not Method.FORMULA
+        ]
+        segments = []
+        for _, scale in chosen:
+            rows = np.array([index[item] for item in scale.items], dtype=np.intp)
+            zero = scale.missing.does_not_apply == "zero"
+            segments.append((rows, rows + len(index) if zero else rows))
+        sizes = np.array([len(scale.items) for _, scale in chosen], dtype=np.int64)
+        is_sum = np.array([scale.method is Method.SUM for _, scale in chosen], dtype=bool)
+        max_missing = np.array([scale.missing.max_missing for _, scale in chosen], dtype=np.int64)
+        return cls(
+            scales=[place for place, _ in chosen],
+            segments=segments,
+            sizes=sizes[:, None],
+            max_missing=max_missing[:, None],
+            plain_sum=(is_sum & (max_missing == 0))[:, None],
+            factor=np.where(is_sum, sizes, 1).astype(np.float64)[:, None],
+            any_zero=any(scale.missing.does_not_apply == "zero" for _, scale in chosen),
+        )
+
+    def score(
+        self, chunk: NDArray[np.float64], not_applicable: NDArray[np.bool_]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Every scale's scores and missing counts (scales x rows) for a chunk of answers
+        (items x rows). A missing answer adds zero to the sum and is counted; the score is
+        the sum, or the mean of the answered items (times the items, for a prorated sum),
+        and NaN when more are missing than the scale allows."""
+        absent = np.isnan(chunk)
+        filled = np.where(absent, 0.0, chunk)
+        if self.any_zero:
+            absent = np.concatenate([absent, absent & ~not_applicable])
+        # Summing booleans viewed as int8 is many times faster than a plain bool sum.
+        marks = absent.view(np.int8)
+        sums = np.empty((len(self.scales), chunk.shape[1]))
+        counted = np.empty((len(self.scales), chunk.shape[1]), dtype=np.int16)
+        for row, (items, missing_items) in enumerate(self.segments):
+            np.add.reduce(filled[items], axis=0, out=sums[row])
+            np.add.reduce(marks[missing_items], axis=0, dtype=np.int16, out=counted[row])
+        missing = counted.astype(np.int64)
+        if self.plain_sum.all():
+            scores = sums
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                prorated = sums / (self.sizes - missing) * self.factor
+            scores = np.where(self.plain_sum, sums, prorated)
+        scores[missing > self.max_missing] = np.nan
+        return np.round(scores, SCORE_DECIMALS, out=scores), missing
+
+
+_stacked: dict[tuple[str, str], tuple[Definition, _Stacked]] = {}
+"""Each definition's ``_Stacked``, built once: keyed by id and version, and held with the
+definition itself, so that another definition of the same id and version is not given it."""
+
+
+def _stacked_scales(definition: Definition) -> _Stacked:
+    """The definition's sum and mean scales laid end to end (answers' rows are always in the
+    order of the definition's items)."""
+    key = (definition.id, definition.version)
+    held = _stacked.get(key)
+    if held is None or held[0] is not definition:
+        held = _stacked[key] = (definition, _Stacked.of(definition))
+    return held[1]
+
+
+def _score_formula(
     definition: Definition,
     scale: Scale,
     block: NDArray[np.float64],
@@ -117,30 +217,18 @@ def _score_chunk(
     weights: NDArray[np.float64] | None,
     first_row: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Score a block of (scale items x administrations); ``block`` is a copy we may change.
-
-    ``not_applicable`` is given when the scale scores "does not apply" as zero.
-    """
+    """Score a formula scale on a block of (scale items x administrations); ``block`` is a
+    copy we may change. ``not_applicable`` is given when the scale scores "does not apply"
+    as zero."""
+    assert scale.formula is not None
     if not_applicable is not None:
         block[not_applicable] = 0.0
     absent = np.isnan(block)
-    # Summing booleans viewed as int8 is many times faster than a plain bool sum.
     missing = np.add.reduce(absent.view(np.int8), axis=0, dtype=np.int16).astype(np.int64)
-    if scale.method is Method.FORMULA:
-        assert scale.formula is not None
-        formula = FORMULAS[scale.formula]
-        _reject_inconsistent(definition, formula, block, first_row)
-        low, high = item_bounds(definition, scale.items[0])
-        scores = formula.compute(block, weights, low, high)
-    elif scale.method is Method.SUM and scale.missing.max_missing == 0:
-        scores = block.sum(axis=0)
-    else:
-        answered = len(scale.items) - missing
-        block[absent] = 0.0
-        scores = np.full(block.shape[1], np.nan)
-        np.divide(block.sum(axis=0), answered, out=scores, where=answered > 0)
-        if scale.method is Method.SUM:
-            scores *= len(scale.items)
+    formula = FORMULAS[scale.formula]
+    _reject_inconsistent(definition, formula, block, first_row)
+    low, high = item_bounds(definition, scale.items[0])
+    scores = formula.compute(block, weights, low, high)
     scores[missing > scale.missing.max_missing] = np.nan
     return np.round(scores, SCORE_DECIMALS, out=scores), missing
 
