@@ -112,23 +112,30 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
     names, converted_fields = _reading(model)
     if len(values) != len(names):
         raise ValueError(f"{model.__name__} has {len(names)} columns, not {len(values)}")
+    database = connections[DEFAULT_DB_ALIAS]
     converted = list(values)
-    for index, name in converted_fields:
-        converted[index] = from_database(model, name, converted[index])
+    for index, column, converters in converted_fields:
+        for convert in converters:
+            converted[index] = convert(converted[index], column, database)
     return model.from_db(DEFAULT_DB_ALIAS, names, converted)
 
 
-def _reading(model: type[models.Model]) -> tuple[list[str], list[tuple[int, str]]]:
-    """The attribute names of ``model``'s columns, and the place and name of those this
-    thread's connection converts (most values come from the driver as they are)."""
+Reading = tuple[list[str], list[tuple[int, Col, tuple[Converter, ...]]]]
+
+
+def _reading(model: type[models.Model]) -> Reading:
+    """The attribute names of ``model``'s columns, and the place, column and converters of
+    those this thread's connection converts (most values come from the driver as they are)."""
     database = connections[DEFAULT_DB_ALIAS]
-    known: dict[tuple[Any, ...], tuple[list[str], list[tuple[int, str]]]]
-    known = _found.__dict__.setdefault("readings", {})
+    known: dict[tuple[Any, ...], Reading] = _found.__dict__.setdefault("readings", {})
     key = (database, model)
     if key not in known:
         fields = model._meta.concrete_fields
-        converted = [(i, f.name) for i, f in enumerate(fields) if _conversion(model, f.name)[2]]
-        known[key] = [f.attname for f in fields], converted
+        conversions = [(i, *_conversion(model, f.name)[1:]) for i, f in enumerate(fields)]
+        known[key] = (
+            [f.attname for f in fields],
+            [(i, column, converters) for i, column, converters in conversions if converters],
+        )
     return known[key]
 
 

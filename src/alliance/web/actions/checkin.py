@@ -12,7 +12,8 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from functools import cache
-from typing import Any, cast
+from itertools import islice
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +44,7 @@ from alliance.web.models import (
 )
 
 LINK_SALT = "alliance.checkin-link"
+M = TypeVar("M", bound=models.Model)
 Answers = Mapping[str, Mapping[str, Any]]
 """Instrument id -> item id -> the answer as given (a number, a string, ``"NA"`` or null)."""
 
@@ -86,19 +88,21 @@ def _link_by_digest(digest: str) -> CheckinLink | None:
     rows = written_sql.fetch(_link_sql(connection.vendor), [digest])
     if not rows:
         return None
-    loaded: dict[str, Any] = {}
-    start = 0
-    for model, alias in _LINK_ROW:
-        end = start + len(model._meta.concrete_fields)
-        loaded[alias] = written_sql.instance(model, rows[0][start:end])
-        start = end
-    link, visit, episode, patient = (loaded[k] for k in ("link", "visit", "episode", "patient"))
-    patient.clinic = loaded["clinic"]
-    episode.patient = patient
-    episode.protocol = loaded["protocol"] if episode.protocol_id is not None else None
-    visit.episode = episode
-    link.visit = visit
-    return cast(CheckinLink, link)
+    values = iter(rows[0])
+
+    def next_instance(model: type[M]) -> M:
+        return written_sql.instance(model, [*islice(values, len(model._meta.concrete_fields))])
+
+    link, visit, episode = next_instance(CheckinLink), next_instance(Visit), next_instance(Episode)
+    patient, clinic = next_instance(Patient), next_instance(Clinic)
+    protocol = None if episode.protocol_id is None else next_instance(Protocol)
+    # Each cached on the field that points to it, as ``select_related`` caches them.
+    CheckinLink.visit.field.set_cached_value(link, visit)
+    Visit.episode.field.set_cached_value(visit, episode)
+    Episode.patient.field.set_cached_value(episode, patient)
+    Patient.clinic.field.set_cached_value(patient, clinic)
+    Episode.protocol.field.set_cached_value(episode, protocol)
+    return link
 
 
 _LINK_ROW: tuple[tuple[type[models.Model], str], ...] = (
