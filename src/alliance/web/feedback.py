@@ -128,11 +128,12 @@ def episode_scores(episode: Episode) -> tuple[list[signals.Row], tuple[int, int 
     order and keep that order within a visit); and how many there are and the last one's key.
     One SELECT written out (see ``written_sql``)."""
     fetched = written_sql.fetch(_scores_sql(connection.vendor), _scored_params(episode))
+    scores = written_sql.from_database(Assessment, "scores", [row[3] for row in fetched])
     patient, series = episode.patient.code, str(episode.pk)
     rows = [
         (patient, series, number, instrument, scale, score)
-        for _, number, instrument, stored in fetched
-        for scale, score in written_sql.from_database(Assessment, "scores", stored).items()
+        for (_, number, instrument, _), stored in zip(fetched, scores, strict=True)
+        for scale, score in stored.items()
         if score is not None
     ]
     return rows, (len(fetched), fetched[-1][0] if fetched else None)

@@ -59,12 +59,14 @@ def to_database(model: type[models.Model], field: str, value: Any) -> Any:
     return _field(model, field).get_db_prep_save(value, database)
 
 
-def from_database(model: type[models.Model], field: str, value: Any) -> Any:
-    """A column's value as the ORM reads it (dates and times on SQLite, JSON everywhere)."""
-    database, column, converters = _conversion(model, field)
+def from_database(model: type[models.Model], field: str, values: Sequence[Any]) -> list[Any]:
+    """A column's values as the ORM reads them (dates and times on SQLite, JSON everywhere)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    column, converters = _conversion(database, model, field)
+    converted = list(values)
     for convert in converters:
-        value = convert(value, column, database)
-    return value
+        converted = [convert(value, column, database) for value in converted]
+    return converted
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,10 @@ def insert(objects: Sequence[models.Model]) -> None:
 
 def instance(model: type[M], values: Sequence[Any]) -> M:
     """An instance of ``model`` from its columns in ``all_columns`` order, as the ORM makes it."""
-    names, converted_fields = _reading(model)
+    database = connections[DEFAULT_DB_ALIAS]
+    names, converted_fields = _reading(database, model)
     if len(values) != len(names):
         raise ValueError(f"{model.__name__} has {len(names)} columns, not {len(values)}")
-    database = connections[DEFAULT_DB_ALIAS]
     converted = list(values)
     for index, column, converters in converted_fields:
         for convert in converters:
@@ -123,15 +125,14 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
 Reading = tuple[list[str], list[tuple[int, Col, tuple[Converter, ...]]]]
 
 
-def _reading(model: type[models.Model]) -> Reading:
+def _reading(database: BaseDatabaseWrapper, model: type[models.Model]) -> Reading:
     """The attribute names of ``model``'s columns, and the place, column and converters of
-    those this thread's connection converts (most values come from the driver as they are)."""
-    database = connections[DEFAULT_DB_ALIAS]
+    those ``database`` converts (most values come from the driver as they are)."""
     known: dict[tuple[Any, ...], Reading] = _found.__dict__.setdefault("readings", {})
     key = (database, model)
     if key not in known:
         fields = model._meta.concrete_fields
-        conversions = [(i, *_conversion(model, f.name)[1:]) for i, f in enumerate(fields)]
+        conversions = [(i, *_conversion(database, model, f.name)) for i, f in enumerate(fields)]
         known[key] = (
             [f.attname for f in fields],
             [(i, column, converters) for i, column, converters in conversions if converters],
@@ -140,11 +141,10 @@ def _reading(model: type[models.Model]) -> Reading:
 
 
 def _conversion(
-    model: type[models.Model], name: str
-) -> tuple[BaseDatabaseWrapper, Col, tuple[Converter, ...]]:
-    """This thread's connection, and the column and converters it reads a field with (looked
-    up once per thread: asking the backend costs more than converting)."""
-    database = connections[DEFAULT_DB_ALIAS]
+    database: BaseDatabaseWrapper, model: type[models.Model], name: str
+) -> tuple[Col, tuple[Converter, ...]]:
+    """The column and converters ``database`` (this thread's connection) reads a field with
+    (looked up once per thread: asking the backend costs more than converting)."""
     known: dict[tuple[Any, ...], tuple[Col, tuple[Converter, ...]]]
     known = _found.__dict__.setdefault("converters", {})
     key = (database, model, name)
@@ -152,7 +152,7 @@ def _conversion(
         column = _field(model, name).cached_col
         converters = (*database.ops.get_db_converters(column), *column.get_db_converters(database))
         known[key] = column, converters
-    return (database, *known[key])
+    return known[key]
 
 
 def _inserted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
