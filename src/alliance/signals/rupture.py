@@ -71,7 +71,12 @@ def rupture_alerts(
     if not len(rows):
         return []
     segment = np.repeat(np.arange(len(bundles)), lengths)[rows]
-    series = np.cumsum(np.concatenate([bundle.opens for bundle in bundles]))
+    names = np.concatenate([bundle.series for bundle in bundles])
+    # A run of one series within one bundle gets its own number.
+    opens = np.ones(len(names), dtype=bool)
+    opens[1:] = names[1:] != names[:-1]
+    opens[np.cumsum(lengths[:-1], dtype=np.intp)] = True
+    series = np.cumsum(opens)
     thresholds = [
         drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
         for rule, _ in watched
@@ -106,7 +111,6 @@ def rupture_alerts(
     if not fired:
         return []
     patients = np.concatenate([bundle.patient for bundle in bundles])
-    names = np.concatenate([bundle.series for bundle in bundles])
     found = []
     for number, rank, i in fired:
         name, _, reference, limit = checks[rank]

@@ -125,26 +125,33 @@ def by_scale(table: pd.DataFrame) -> Split:
 
 def split_rows(rows: Iterable[Row]) -> tuple[Split, dict[str, str]]:
     """Plain rows split by (instrument, scale) in the order ``by_scale`` gives a prepared
-    table, and each series' patient (that of its first row in that order)."""
-    ordered = sorted(rows, key=itemgetter(1, 3, 4, 2))
-    grouped: dict[tuple[str, str], list[Row]] = {}
-    for key, run in groupby(ordered, key=itemgetter(3, 4)):
-        grouped.setdefault(key, []).extend(run)
+    table, and each series' patient (that of its first row in that order).
+
+    The rows are sorted by (instrument, scale) and then series and visit, so that each
+    bundle is one run of them: its arrays are slices of the same four arrays.
+    """
+    listed = list(rows)
+    ordered = sorted(listed, key=itemgetter(1, 3, 4, 2))
     patients = {series: next(run)[0] for series, run in groupby(ordered, key=itemgetter(1))}
-    return {key: _bundle(bundle_rows) for key, bundle_rows in grouped.items()}, patients
-
-
-def _bundle(rows: Sequence[Row]) -> Bundle:
-    patient, series, visit, _, _, score = zip(*rows, strict=True)
-    scores = np.array(score, dtype=float)
-    if np.isnan(scores).any():
-        raise SeriesError("visit and score must be numbers")
-    return Bundle(
+    if not listed:
+        return {}, patients
+    by_scale = sorted(listed, key=itemgetter(3, 4, 1, 2))
+    patient, series, visit, _, _, score = zip(*by_scale, strict=True)
+    columns = (
         np.array(patient, dtype=object),
         np.array(series, dtype=object),
         np.array(visit, dtype=np.int64),
-        scores,
+        np.array(score, dtype=float),
     )
+    if np.isnan(columns[3]).any():
+        raise SeriesError("visit and score must be numbers")
+    runs, start = {}, 0
+    for key, run in groupby(by_scale, key=itemgetter(3, 4)):
+        end = start + sum(1 for _ in run)
+        runs[key] = Bundle(*(column[start:end] for column in columns))
+        start = end
+    order = dict.fromkeys((row[3], row[4]) for row in ordered)
+    return {key: runs[key] for key in order}, patients
 
 
 def series_patients(table: pd.DataFrame) -> dict[str, str]:
