@@ -93,6 +93,50 @@ def test_it_gives_the_reasons_of_a_refusal_in_the_callers_language(
     assert again.json() == {"detail": conflict}
 
 
+ELEVEN = "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+
+
+@pytest.mark.parametrize(
+    ("language", "off_scale", "not_applicable", "off_the_line"),
+    [
+        (
+            "en",
+            f"is not an allowed answer (allowed: {ELEVEN}, blank (missing))",
+            f"does not apply is not an allowed answer here (allowed: {ELEVEN}, blank (missing))",
+            "is not an allowed answer (allowed: 0 to 100, blank (missing))",
+        ),
+        (
+            "fr",
+            "n\u2019est pas une réponse permise"
+            f" (réponses permises : {ELEVEN} ou vide (manquante))",
+            "« ne s\u2019applique pas » n\u2019est pas une réponse permise ici"
+            f" (réponses permises : {ELEVEN} ou vide (manquante))",
+            "n\u2019est pas une réponse permise"
+            " (réponses permises : de 0 à 100 ou vide (manquante))",
+        ),
+    ],
+)
+def test_it_says_why_an_answer_is_not_allowed_in_the_callers_language(
+    world: World, language: str, off_scale: str, not_applicable: str, off_the_line: str
+) -> None:
+    """The instrument engine's reasons, with the answers the item allows, are translated."""
+    bad = {
+        "answers": {
+            "checkin": {"q1": 8, "q2": 7, "q3": 4.5, "q4": "NA"},
+            "vas_pain": {"q1": 101},
+        }
+    }
+    response = Client().post(
+        _link(world), bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {"instrument": "checkin", "item": "q3", "value": "4.5", "reason": off_scale},
+        {"instrument": "checkin", "item": "q4", "value": "NA", "reason": not_applicable},
+        {"instrument": "vas_pain", "item": "q1", "value": "101", "reason": off_the_line},
+    ]
+
+
 def test_it_answers_404_for_a_forged_link(world: World) -> None:
     path = _link(world)
     assert Client().get(path[:-3] + "xyz").status_code == 404

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from alliance.instruments.answers import DOES_NOT_APPLY, AnswerError, Problem
+from alliance.instruments.answers import DOES_NOT_APPLY, AnswerError, Problem, Reason
 from alliance.instruments.definition import Definition
 from alliance.instruments.interpretation import (
     Change,
@@ -42,6 +42,7 @@ __all__ = [
     "DefinitionError",
     "InterpretationError",
     "Problem",
+    "Reason",
     "RecordScore",
     "ReliableChange",
     "band",

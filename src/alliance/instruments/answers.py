@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
@@ -25,14 +26,48 @@ CHUNK_ROWS = 1 << 14
 """Cells checked at a time: the temporaries of a chunk stay in the CPU cache."""
 
 
+class Reason(StrEnum):
+    """Why an answer is refused, as a code: ``Problem.reason`` says it in English, and the
+    clinic says it in its reader's language from the code (and the item's response scale)."""
+
+    NOT_ALLOWED = "not_allowed"
+    DOES_NOT_APPLY_NOT_ALLOWED = "does_not_apply_not_allowed"
+    WEIGHT_NOT_POSITIVE = "weight_not_positive"
+    COLUMN_ABSENT = "column_absent"
+    MORE_ATTENDED_THAN_SCHEDULED = "more_attended_than_scheduled"
+
+
+REASONS = {
+    Reason.NOT_ALLOWED: "is not an allowed answer",
+    Reason.DOES_NOT_APPLY_NOT_ALLOWED: "does not apply is not an allowed answer here",
+    Reason.WEIGHT_NOT_POSITIVE: "must be a positive number for a rated goal",
+    Reason.COLUMN_ABSENT: "column is absent from the table",
+    Reason.MORE_ATTENDED_THAN_SCHEDULED: "more visits attended (q1) than scheduled (q2)",
+}
+"""Each reason in English."""
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One unacceptable cell: 1-based row number, item id, the value given and why."""
+    """One unacceptable cell: 1-based row number, item id, the value given and why (in
+    English, and as a code; ``scale`` is the item's, when the reason lists its answers)."""
 
     row: int
     item: str
     value: str
     reason: str
+    code: Reason
+    scale: ResponseScale | None = None
+
+    @classmethod
+    def of(
+        cls, row: int, item: str, value: str, code: Reason, scale: ResponseScale | None = None
+    ) -> Problem:
+        """The problem with its English reason, the allowed answers added when given."""
+        reason = REASONS[code]
+        if scale is not None:
+            reason += f" (allowed: {scale.allowed_text()})"
+        return cls(row, item, value, reason, code, scale)
 
     def __str__(self) -> str:
         where = f"row {self.row}, item {self.item}" if self.row else f"item {self.item}"
@@ -73,7 +108,7 @@ def read_answers(definition: Definition, frame: pd.DataFrame) -> Answers:
     if absent:
         raise AnswerError(
             definition.id,
-            [Problem(0, item, "", "column is absent from the table") for item in absent],
+            [Problem.of(0, item, "", Reason.COLUMN_ABSENT) for item in absent],
         )
     rows = len(frame)
     items = [item.id for item in definition.items]
@@ -123,8 +158,7 @@ def read_record(definition: Definition, record: Mapping[str, object]) -> Answers
             weight = _number(record[name])
             if not np.isnan(values[j, 0]) and not weight > 0:
                 rejected += 1
-                reason = "must be a positive number for a rated goal"
-                problems.append(Problem(1, name, str(record[name]), reason))
+                problems.append(Problem.of(1, name, str(record[name]), Reason.WEIGHT_NOT_POSITIVE))
             weights[j, 0] = 1.0 if np.isnan(weight) else weight
     if rejected:
         raise AnswerError(definition.id, problems[:MAX_REPORTED], total=rejected)
@@ -197,15 +231,8 @@ def _check_numbers(
     bad_na = not_applicable if not scale.does_not_apply else np.zeros_like(not_applicable)
     bad_rows = np.flatnonzero(off_scale | bad_na)
     for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
-        reason = (
-            "does not apply is not an allowed answer here"
-            if bad_na[row]
-            else "is not an allowed answer"
-        )
-        value = str(given[int(row)])
-        problems.append(
-            Problem(int(row) + 1, item_id, value, f"{reason} (allowed: {scale.allowed_text()})")
-        )
+        code = Reason.DOES_NOT_APPLY_NOT_ALLOWED if bad_na[row] else Reason.NOT_ALLOWED
+        problems.append(Problem.of(int(row) + 1, item_id, str(given[int(row)]), code, scale))
     return len(bad_rows)
 
 
@@ -257,13 +284,7 @@ def _read_weights(
         bad_rows = np.flatnonzero(~np.isnan(values[j]) & ~(given > 0))
         rejected += len(bad_rows)
         for row in bad_rows[: max(MAX_REPORTED - len(problems), 0)]:
-            problems.append(
-                Problem(
-                    int(row) + 1,
-                    name,
-                    str(frame[name].iloc[row]),
-                    "must be a positive number for a rated goal",
-                )
-            )
+            value = str(frame[name].iloc[row])
+            problems.append(Problem.of(int(row) + 1, name, value, Reason.WEIGHT_NOT_POSITIVE))
         weights[j] = np.where(np.isnan(given), 1.0, given)
     return weights, rejected

@@ -95,12 +95,12 @@ class ResponseScale(Frozen):
         """Describe the allowed answers for an error message."""
         if self.is_discrete:
             count = round((self.max - self.min) / self.step) + 1
-            values = [_format_number(self.min + k * self.step) for k in range(count)]
+            values = [format_number(self.min + k * self.step) for k in range(count)]
             text = ", ".join(values)
         else:
-            text = f"{_format_number(self.min)} to {_format_number(self.max)}"
+            text = f"{format_number(self.min)} to {format_number(self.max)}"
             if self.step != 1:
-                text += f" in steps of {_format_number(self.step)}"
+                text += f" in steps of {format_number(self.step)}"
         text += ", blank (missing)"
         if self.does_not_apply:
             text += " or NA (does not apply)"
@@ -307,5 +307,6 @@ class Definition(Frozen):
         return facts
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A number as an answer is written: 3, not 3.0; 0.5."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

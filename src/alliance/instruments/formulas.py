@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from alliance.instruments.answers import Reason
+
 FloatArray = NDArray[np.float64]
 
 GAS_RHO = 0.3
@@ -33,7 +35,7 @@ class Formula:
     description: str
     compute: Callable[[FloatArray, FloatArray | None, float, float], FloatArray]
     bounds: Callable[[int, float, float], tuple[float, float]]
-    inconsistent: Callable[[FloatArray], tuple[NDArray[np.bool_], str]] | None = None
+    inconsistent: Callable[[FloatArray], tuple[NDArray[np.bool_], Reason]] | None = None
 
 
 def answered_mean(values: FloatArray) -> FloatArray:
@@ -88,9 +90,9 @@ def attendance_percent(
     return ratio
 
 
-def _more_attended_than_scheduled(values: FloatArray) -> tuple[NDArray[np.bool_], str]:
+def _more_attended_than_scheduled(values: FloatArray) -> tuple[NDArray[np.bool_], Reason]:
     with np.errstate(invalid="ignore"):
-        return values[0] > values[1], "more visits attended (q1) than scheduled (q2)"
+        return values[0] > values[1], Reason.MORE_ATTENDED_THAN_SCHEDULED
 
 
 def _percent_bounds(k: int, low: float, high: float) -> tuple[float, float]:

@@ -239,10 +239,10 @@ def _reject_inconsistent(
     """Raise AnswerError for rows whose answers contradict each other under this formula."""
     if formula.inconsistent is None:
         return
-    mask, reason = formula.inconsistent(block)
+    mask, code = formula.inconsistent(block)
     rows = np.flatnonzero(mask) + first_row
     if len(rows):
-        problems = [Problem(int(row) + 1, "q1", "", reason) for row in rows[:MAX_REPORTED]]
+        problems = [Problem.of(int(row) + 1, "q1", "", code) for row in rows[:MAX_REPORTED]]
         raise AnswerError(definition.id, problems, total=len(rows))
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance import instruments
 from alliance.web import feedback, written_sql
+from alliance.web.actions import answer_reasons
 from alliance.web.actions.accounts import token_digest
 from alliance.web.actions.errors import (
     AnswerProblem,
@@ -155,13 +156,20 @@ def record_assessment(
     """Validate, score and store the answers to one or more instruments at ``visit``.
 
     Entered by a member of staff (``by``) or by the patient through ``link``. All answers are
-    checked before anything is stored: one bad answer rejects the whole submission, naming
-    the instrument, item and reason. Through a link, a repeat of the submission that used it
-    returns the stored assessments; different answers are refused.
+    checked before anything is stored: one bad answer rejects the whole submission, and the
+    refusal names every bad answer's instrument, item and reason. Through a link, a repeat of
+    the submission that used it returns the stored assessments; different answers are refused.
     """
-    scored = [score_answers(instrument_id, items) for instrument_id, items in answers.items()]
-    if not scored:
+    if not answers:
         raise AnswersRejectedError([AnswerProblem("", "", "", _("no answers were given"))])
+    scored, problems = [], []
+    for instrument_id, items in answers.items():
+        try:
+            scored.append(score_answers(instrument_id, items))
+        except AnswersRejectedError as error:
+            problems += error.problems
+    if problems:
+        raise AnswersRejectedError(problems)
     # Everything but the writes happens before the transaction: on SQLite it holds the one
     # write lock. The signals read and compute here too (see ``feedback``).
     foresight = feedback.foresee(visit, [fields for _, fields in scored])
@@ -265,7 +273,12 @@ def score_answers(
     except instruments.AnswerError as error:
         raise AnswersRejectedError(
             [
-                AnswerProblem(instrument_id, p.item, _cell(items.get(p.item, p.value)), p.reason)
+                AnswerProblem(
+                    instrument_id,
+                    p.item,
+                    _cell(items.get(p.item, p.value)),
+                    answer_reasons.reason(p),
+                )
                 for p in error.problems
             ]
         ) from error
