@@ -265,6 +265,19 @@ def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> 
 
 
 @pytest.mark.django_db
+def test_the_written_out_visits_query_reads_what_the_orm_reads(world: World) -> None:
+    # statuses of every kind, and another episode's visit
+    statuses = {2: VisitStatus.ATTENDED, 3: VisitStatus.MISSED, 4: VisitStatus.CANCELLED}
+    for number, status in statuses.items():
+        actions.record_attendance(world.owner, visit(world, number), status)
+    other = neck_pain_episode(world.owner, "Other Patient", dt.date(2026, 1, 5))
+    actions.schedule_visit(world.owner, other, dt.date(2026, 1, 5))
+    expected = list(world.episode.visits.values_list("number", "status"))
+    assert {status for _, status in expected} >= {"scheduled", "attended", "missed", "cancelled"}
+    assert sorted(feedback.visit_statuses(world.episode)) == sorted(expected)
+
+
+@pytest.mark.django_db
 def test_the_written_out_open_alerts_query_loads_what_the_orm_loads(world: World) -> None:
     # below the cut-off (updated), a drop (stays open), one acknowledged, one resolved, and
     # another episode's alert

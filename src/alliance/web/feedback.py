@@ -92,10 +92,7 @@ def _findings(episode: Episode, scores: list[signals.Row]) -> list[signals.Alert
     recovery, dropout = clinic_models(clinic)
     visits = None
     if dropout is not None:
-        visits = [
-            (series, number, status)
-            for number, status in episode.visits.values_list("number", "status")
-        ]
+        visits = [(series, number, status) for number, status in visit_statuses(episode)]
     return signals.series_alerts(
         scores,
         clinic_parameters(clinic),
@@ -167,6 +164,22 @@ def _scored_from(vendor: str) -> str:
 def _scored_params(episode: Episode) -> list[Any]:
     """The parameters of ``_scored_from``: the patient's key, the episode's, the status."""
     return [episode.patient_id, episode.pk, AssessmentStatus.SCORED.value]
+
+
+def visit_statuses(episode: Episode) -> list[tuple[int, str]]:
+    """The episode's visits as (number, status), for the dropout model: one SELECT written
+    out (see ``written_sql``)."""
+    return [(n, s) for n, s in written_sql.fetch(_visits_sql(connection.vendor), [episode.pk])]
+
+
+@cache
+def _visits_sql(vendor: str) -> str:
+    """``visit_statuses``' query for this database backend (built once)."""
+    q = written_sql.quoted
+    return (
+        f"SELECT {q(Visit, 'number')}, {q(Visit, 'status')} FROM {q(Visit)}"
+        f" WHERE {q(Visit, 'episode')} = %s"
+    )
 
 
 def _state(episode: Episode) -> State:
