@@ -85,9 +85,9 @@ def compute_scales(
     """Score every scale for every row: per scale, the scores and each row's missing count.
 
     Rows are taken a chunk at a time and every scale is scored from that chunk while it is
-    still in the CPU cache. The sum and mean scales are scored together (``_Stacked``): a
-    handful of array operations whatever their number, where one scale at a time cost a
-    handful each (most of scoring one check-in).
+    still in the CPU cache. The sum and mean scales are scored together (``_Stacked``): two
+    array operations per scale and a handful for all, where one scale at a time cost about a
+    dozen each (most of the cost of scoring one check-in).
     """
     count = values.shape[1]
     results = [(np.empty(count), np.empty(count, dtype=np.int64)) for _ in definition.scales]
