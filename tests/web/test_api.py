@@ -9,7 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from alliance.instruments import Reason
 from alliance.web import actions
+from alliance.web.actions import answer_reasons
 from alliance.web.models import Assessment, AuditEvent
 from tests.web.conftest import PASSWORD, World, api_client, neck_pain_episode
 
@@ -135,6 +137,10 @@ def test_it_says_why_an_answer_is_not_allowed_in_the_callers_language(
         {"instrument": "checkin", "item": "q4", "value": "NA", "reason": not_applicable},
         {"instrument": "vas_pain", "item": "q1", "value": "101", "reason": off_the_line},
     ]
+
+
+def test_every_reason_the_engine_gives_has_a_text_to_translate() -> None:
+    assert set(answer_reasons.TEXTS) == set(Reason)
 
 
 def test_it_answers_404_for_a_forged_link(world: World) -> None:
