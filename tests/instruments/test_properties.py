@@ -181,3 +181,26 @@ def test_sum_and_mean_scales_score_as_by_hand(case: tuple[Definition, pd.DataFra
         np.testing.assert_allclose(
             scored[scale.id].to_numpy(float), expected, rtol=0, atol=1e-9, equal_nan=True
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(administered())
+def test_the_unscored_scales_are_those_the_reason_names(
+    case: tuple[Definition, pd.DataFrame],
+) -> None:
+    """A record is unscored exactly when some required scale is, and the English reason
+    names each such scale with its missing count and limit."""
+    definition, frame = case
+    record = frame.iloc[0].to_dict()
+    try:
+        result = instruments.score_record(definition, record)
+    except instruments.AnswerError:
+        reject()
+    found = instruments.unscored(definition, record)
+    assert (result.status == instruments.NOT_SCORED) == bool(found)
+    for scale in found:
+        assert scale.items == len(definition.scale(scale.scale).items)
+        if scale.missing > scale.allowed:
+            assert f"{scale.scale}: {scale.missing} of {scale.items} answers" in result.reason
+        else:
+            assert f"{scale.scale}: cannot be computed" in result.reason

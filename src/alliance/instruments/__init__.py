@@ -28,7 +28,7 @@ from alliance.instruments.interpretation import (
     reliable_change,
 )
 from alliance.instruments.library import DefinitionError, catalog, load, parse_definition
-from alliance.instruments.scoring import NOT_SCORED, SCORED, RecordScore
+from alliance.instruments.scoring import NOT_SCORED, SCORED, RecordScore, Unscored, unscored
 from alliance.instruments.scoring import score as score_definition
 from alliance.instruments.scoring import score_record as score_definition_record
 
@@ -45,6 +45,7 @@ __all__ = [
     "Reason",
     "RecordScore",
     "ReliableChange",
+    "Unscored",
     "band",
     "catalog",
     "classify",
@@ -55,6 +56,7 @@ __all__ = [
     "reliable_change",
     "score",
     "score_record",
+    "unscored",
 ]
 
 

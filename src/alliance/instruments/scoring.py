@@ -284,6 +284,30 @@ def score_record(definition: Definition, record: Mapping[str, object]) -> Record
     )
 
 
+@dataclass(frozen=True)
+class Unscored:
+    """A required scale left without a score: how many of its answers are missing (or do not
+    apply, where that counts as missing), of how many items, and the most it allows."""
+
+    scale: str
+    missing: int
+    items: int
+    allowed: int
+
+
+def unscored(definition: Definition, record: Mapping[str, object]) -> list[Unscored]:
+    """Why one administration (as ``score_record`` takes it) is not scored: each required
+    scale without a score (none when it is scored). A clinic words these in its reader's
+    language; ``RecordScore.reason`` says them in English."""
+    answers = read_record(definition, record)
+    computed = compute_scales(definition, item_values(definition, answers), answers)
+    return [
+        Unscored(scale.id, int(missing[0]), len(scale.items), scale.missing.max_missing)
+        for scale, (scores, missing) in zip(definition.scales, computed, strict=True)
+        if not scale.optional and np.isnan(scores[0])
+    ]
+
+
 def score_answers(
     definition: Definition, answers: Answers
 ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.bool_], NDArray[np.object_]]:

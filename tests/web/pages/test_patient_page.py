@@ -4,6 +4,7 @@ assessments table, acknowledging, a paper form, a new patient, episode, visit an
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -205,3 +206,29 @@ def test_it_records_attendance_and_discharges_the_episode(world: World) -> None:
         outsider.post(f"/visits/{world.visit.pk}/attendance/", {"status": "attended"}).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        (
+            "en",
+            "Check-in (mean of the four answers): 3 of 4 answers missing or not applicable,"
+            " at most 1 allowed",
+        ),
+        (
+            "fr",
+            "Suivi (moyenne des quatre réponses) : 3 réponses sur 4 manquent ou ne"
+            " s\u2019appliquent pas (limite : 1)",
+        ),
+    ],
+)
+def test_it_says_why_an_assessment_was_not_scored_in_the_page_language(
+    world: World, language: str, why: str
+) -> None:
+    # one answer of four: the check-in's total allows one missing
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5}}, by=world.owner)
+    client = signed_in(world.owner)
+    client.cookies["django_language"] = language
+    page = client.get(f"/patients/{world.patient.pk}/").content.decode()
+    assert f'title="{html.escape(why)}"' in page

@@ -11,12 +11,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from alliance import instruments
 from alliance.web import actions
 from alliance.web.models import (
     Alert,
     Assessment,
+    AssessmentStatus,
     Episode,
     Patient,
     Protocol,
@@ -112,4 +114,40 @@ def _row(assessment: Assessment) -> dict[str, Any]:
         "total": assessment.scores.get("total"),
         "subscales": scores,
         "by_patient": assessment.link_id is not None,
+        "not_scored": _not_scored(assessment, definition, names),
     }
+
+
+def _not_scored(
+    assessment: Assessment, definition: instruments.Definition, names: dict[str, str]
+) -> str:
+    """Why the assessment has no score, in the page's language, worked out again from its
+    stored answers; as stored (in English) when another version of the definition scored it."""
+    if assessment.status != AssessmentStatus.NOT_SCORED:
+        return ""
+    if assessment.definition_version != definition.version:
+        return assessment.reason
+    try:
+        found = instruments.unscored(definition, assessment.answers)
+    except instruments.AnswerError:
+        return assessment.reason
+    parts = []
+    for scale in found:
+        values = {
+            "scale": names.get(scale.scale, scale.scale),
+            "missing": scale.missing,
+            "items": scale.items,
+            "allowed": scale.allowed,
+        }
+        if scale.missing > scale.allowed:
+            text = ngettext(
+                "%(scale)s: %(missing)s of %(items)s answers missing or not applicable, "
+                "at most %(allowed)s allowed",
+                "%(scale)s: %(missing)s of %(items)s answers missing or not applicable, "
+                "at most %(allowed)s allowed",
+                scale.missing,
+            )
+        else:
+            text = gettext("%(scale)s: cannot be computed from these answers")
+        parts.append(text % values)
+    return "; ".join(parts) or assessment.reason
