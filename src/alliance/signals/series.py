@@ -135,8 +135,8 @@ def split_rows(rows: Iterable[Row]) -> tuple[Split, dict[str, str]]:
     patients = {series: next(run)[0] for series, run in groupby(ordered, key=itemgetter(1))}
     if not listed:
         return {}, patients
-    by_scale = sorted(listed, key=itemgetter(3, 4, 1, 2))
-    patient, series, visit, _, _, score = zip(*by_scale, strict=True)
+    grouped = sorted(listed, key=itemgetter(3, 4, 1, 2))
+    patient, series, visit, _, _, score = zip(*grouped, strict=True)
     columns = (
         np.array(patient, dtype=object),
         np.array(series, dtype=object),
@@ -146,7 +146,7 @@ def split_rows(rows: Iterable[Row]) -> tuple[Split, dict[str, str]]:
     if np.isnan(columns[3]).any():
         raise SeriesError("visit and score must be numbers")
     runs, start = {}, 0
-    for key, run in groupby(by_scale, key=itemgetter(3, 4)):
+    for key, run in groupby(grouped, key=itemgetter(3, 4)):
         end = start + sum(1 for _ in run)
         runs[key] = Bundle(*(column[start:end] for column in columns))
         start = end
