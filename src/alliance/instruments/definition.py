@@ -91,12 +91,14 @@ class ResponseScale(Frozen):
         """True when the scale has a short list of options (at most 21) rather than a line."""
         return (self.max - self.min) / self.step <= 20
 
+    def options_text(self) -> str:
+        """The answers of a discrete scale as written, in order: "0, 1, 2"."""
+        return ", ".join(format_number(self.min + k * self.step) for k in range(self.steps + 1))
+
     def allowed_text(self) -> str:
         """Describe the allowed answers for an error message."""
         if self.is_discrete:
-            count = round((self.max - self.min) / self.step) + 1
-            values = [format_number(self.min + k * self.step) for k in range(count)]
-            text = ", ".join(values)
+            text = self.options_text()
         else:
             text = f"{format_number(self.min)} to {format_number(self.max)}"
             if self.step != 1:

@@ -122,13 +122,13 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(DEFAULT_DB_ALIAS, names, converted)
 
 
-Reading = tuple[list[str], list[tuple[int, Col, tuple[Converter, ...]]]]
+_Reading = tuple[list[str], list[tuple[int, Col, tuple[Converter, ...]]]]
 
 
-def _reading(database: BaseDatabaseWrapper, model: type[models.Model]) -> Reading:
+def _reading(database: BaseDatabaseWrapper, model: type[models.Model]) -> _Reading:
     """The attribute names of ``model``'s columns, and the place, column and converters of
     those ``database`` converts (most values come from the driver as they are)."""
-    known: dict[tuple[Any, ...], Reading] = _found.__dict__.setdefault("readings", {})
+    known: dict[tuple[Any, ...], _Reading] = _found.__dict__.setdefault("readings", {})
     key = (database, model)
     if key not in known:
         fields = model._meta.concrete_fields

@@ -37,8 +37,7 @@ def reason(problem: Problem) -> Text:
 def allowed_answers(scale: ResponseScale) -> str:
     """The answers a response scale allows, in the active language."""
     if scale.is_discrete:
-        count = round((scale.max - scale.min) / scale.step) + 1
-        values = ", ".join(format_number(scale.min + k * scale.step) for k in range(count))
+        values = scale.options_text()
     elif scale.step != 1:
         values = gettext("%(low)s to %(high)s in steps of %(step)s") % {
             "low": format_number(scale.min),
