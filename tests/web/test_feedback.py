@@ -72,7 +72,7 @@ def test_a_state_alert_is_updated_while_it_holds_and_resolved_after(world: World
 
 
 @pytest.mark.django_db
-def test_alerts_found_before_the_transaction_are_found_again_if_the_episode_changed(
+def test_an_alert_acknowledged_between_the_signals_and_the_transaction_stays_acknowledged(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The signals for visit 2 run while the below-cut-off alert of visit 1 is open; the
@@ -93,6 +93,36 @@ def test_alerts_found_before_the_transaction_are_found_again_if_the_episode_chan
     assert (acknowledged.visit_number, acknowledged.updated_at) == (1, None)
     [new] = [a for a in open_alerts(world) if a.rule == "below_cutoff"]
     assert (new.pk != first.pk, new.visit_number) == (True, 2)
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+@pytest.mark.django_db
+def test_alerts_are_found_again_if_the_scores_changed_before_the_transaction(
+    world: World, monkeypatch: pytest.MonkeyPatch, through_link: bool
+) -> None:
+    # Visit 3's signals run on visits 1 (goal 9) and 3 (goal 5): a fall of 4. Before its
+    # transaction, visit 2 is entered with goal 5: the fall is visit 2's, and visit 3 is
+    # neither below visit 2 nor 3 below the baseline of 7, so it raises nothing.
+    actions.record_assessment(visit(world, 1), checkin(9), by=world.owner)
+    second, third = visit(world, 2), visit(world, 3)
+    foresee = feedback.foresee
+
+    def foresee_then_enter_visit_2(*args: Any) -> feedback.Foresight:
+        found = foresee(*args)
+        monkeypatch.setattr(feedback, "foresee", foresee)
+        actions.record_assessment(second, checkin(5), by=world.owner)
+        return found
+
+    monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
+    if through_link:
+        token = actions.issue_checkin_link(world.owner, third)[1]
+        link = actions.resolve_link(token)
+        actions.record_assessment(link.visit, checkin(5), link=link)
+    else:
+        actions.record_assessment(third, checkin(5), by=world.owner)
+    found = {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
+    assert ("drop_from_previous", "goal", 2) in found
+    assert not [f for f in found if f[2] == 3]
 
 
 @pytest.mark.django_db
@@ -301,3 +331,29 @@ def test_the_written_out_open_alerts_query_loads_what_the_orm_loads(world: World
     assert [[getattr(a, f) for f in fields] for a in loaded] == [
         [getattr(a, f) for f in fields] for a in expected
     ]
+
+
+@pytest.mark.django_db
+def test_the_written_out_state_counts_what_the_orm_counts(world: World) -> None:
+    # scored and unscored assessments, open, acknowledged and resolved alerts, and another
+    # episode's of each
+    actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
+    actions.record_assessment(visit(world, 2), checkin(2, 6, 6, 6), by=world.owner)
+    [drop] = [a for a in open_alerts(world) if a.rule == "drop_from_previous"]
+    actions.acknowledge_alert(world.owner, drop, action_taken="Talked it through")
+    actions.record_assessment(visit(world, 3), checkin(9, 9, 9, 9), by=world.owner)
+    actions.record_assessment(visit(world, 4), checkin(5, 6, 6, 6), by=world.owner)
+    actions.record_assessment(visit(world, 5), {"checkin": {"q1": 5}}, by=world.owner)
+    other = neck_pain_episode(world.owner, "Other Patient", dt.date(2026, 1, 5))
+    other_visit = actions.schedule_visit(world.owner, other, dt.date(2026, 1, 5))
+    actions.record_assessment(other_visit, checkin(3, 3, 3, 3), by=world.owner)
+    scored = Assessment.objects.filter(
+        visit__episode=world.episode, status=AssessmentStatus.SCORED
+    ).values_list("pk", flat=True)
+    alerts = Alert.objects.filter(episode=world.episode)
+    open_count = alerts.filter(acknowledged_at__isnull=True, resolved_at__isnull=True).count()
+    assert len(scored) == 4
+    assert alerts.filter(resolved_at__isnull=False).exists()
+    assert alerts.count() > open_count > 0
+    assert feedback.state(world.episode) == (4, max(scored), open_count)
+    assert feedback.state(other) == (1, Assessment.objects.get(visit=other_visit).pk, 1)

@@ -8,8 +8,9 @@ except drops (rupture events), which stay open until a therapist acknowledges th
 
 The reading and the finding can happen before the transaction (``foresee``): on SQLite a
 write transaction holds the one write lock, and after the commit the signals were the longest
-part of a check-in's. Inside, one look at the episode's scored assessments and open alerts
-confirms that nothing changed since; if something did, the alerts are found again there.
+part of a check-in's. Inside, one look at how many scored assessments the episode has and
+which came last confirms that its scores did not change since; if they did, the alerts are
+found again there. The open alerts are read inside, and only when there are any.
 (Visit statuses and the clinic's settings are taken as they were a moment before.)
 """
 
@@ -31,17 +32,18 @@ from alliance.web.signal_models import clinic_models, clinic_parameters
 EVENT_RULES = {"drop_from_previous", "drop_from_baseline", "any_drop"}
 """Rules that describe something that happened, not a state: they never resolve themselves."""
 
-State = tuple[int, int | None, int, int | None]
-"""How many scored assessments an episode has and the last one's key; the same of its open
-alerts. Assessments are only ever added; an alert, once open, is only closed."""
+Read = tuple[int, int | None]
+"""How many scored assessments an episode has and the last one's key (assessments are only
+ever added, so the pair changes whenever its scores do)."""
+State = tuple[int, int | None, int]
+"""An episode's ``Read`` and how many open alerts it has."""
 
 
 @dataclass(frozen=True)
 class Foresight:
     """What the signals find once new scores are added to an episode, and what they read."""
 
-    state: State
-    open: list[Alert]
+    read: Read
     found: list[signals.Alert] | None
 
 
@@ -49,7 +51,7 @@ def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
     """Find the alerts of ``visit``'s episode as they will be once the assessments ``scored``
     (``score_answers``' fields) are stored, before any transaction."""
     episode = visit.episode
-    rows, state = episode_scores(episode)
+    rows, read = episode_scores(episode)
     patient, series = episode.patient.code, str(episode.pk)
     rows += [
         (patient, series, visit.number, fields["instrument_id"], scale, score)
@@ -58,21 +60,22 @@ def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
         for scale, score in fields["scores"].items()
         if score is not None
     ]
-    alerts = open_alerts(episode)
-    opened = (len(alerts), alerts[-1].pk if alerts else None)
-    return Foresight((*state, *opened), alerts, _findings(episode, rows))
+    return Foresight(read, _findings(episode, rows))
 
 
-def after_assessment(assessments: Sequence[Assessment], foresight: Foresight) -> None:
+def after_assessment(
+    assessments: Sequence[Assessment], foresight: Foresight, before: State
+) -> None:
     """Bring the alerts of the episode the new assessments belong to up to date: with what
-    ``foresight`` found, if the episode is as it was then but for these assessments."""
+    ``foresight`` found, if the episode's scores were as it read them until these
+    assessments; ``before`` is the episode's state in this transaction, read before they were
+    added (``state``, ``state_columns``)."""
     if not assessments:
         return
     episode = assessments[0].visit.episode
-    scored = [a.pk for a in assessments if a.status == AssessmentStatus.SCORED]
-    count, last, *alerts = foresight.state
-    if _state(episode) == (count + len(scored), max([*scored, last or 0]) or None, *alerts):
-        _apply(episode, foresight.found, foresight.open)
+    count, last, alerts = before
+    if (count, last) == foresight.read:
+        _apply(episode, foresight.found, open_alerts(episode) if alerts else [])
     else:
         refresh_alerts(episode)
 
@@ -182,25 +185,29 @@ def _visits_sql(vendor: str) -> str:
     )
 
 
-def _state(episode: Episode) -> State:
-    """How many scored assessments and open alerts the episode has and the last key of each,
-    in one SELECT written out (``after_assessment``'s check)."""
-    [state] = written_sql.fetch(
-        _state_sql(connection.vendor), [episode.pk, episode.pk, *_scored_params(episode)]
-    )
-    return cast(State, tuple(state))
+def state(episode: Episode) -> State:
+    """The episode's state (``State``) in one SELECT written out (see ``written_sql``)."""
+    [row] = written_sql.fetch(f"SELECT {state_columns(connection.vendor)}", state_params(episode))
+    return cast(State, tuple(row))
 
 
 @cache
-def _state_sql(vendor: str) -> str:
-    """``_state``'s query for this database backend (built once)."""
+def state_columns(vendor: str) -> str:
+    """The three columns of an episode's ``State``, as scalar subqueries that any statement
+    can select or return (a check-in's claim of its link returns them); their parameters are
+    ``state_params``."""
     q = written_sql.quoted
     key, alert = f"a.{q(Assessment, 'id')}", f"alert.{q(Alert, 'id')}"
     return (
-        f"SELECT COUNT({key}), MAX({key}),"
-        f" (SELECT COUNT({alert}) {_open_alerts_from(vendor)}),"
-        f" (SELECT MAX({alert}) {_open_alerts_from(vendor)}) {_scored_from(vendor)}"
+        f"(SELECT COUNT({key}) {_scored_from(vendor)}),"
+        f" (SELECT MAX({key}) {_scored_from(vendor)}),"
+        f" (SELECT COUNT({alert}) {_open_alerts_from(vendor)})"
     )
+
+
+def state_params(episode: Episode) -> list[Any]:
+    """The parameters of ``state_columns``."""
+    return [*_scored_params(episode), *_scored_params(episode), episode.pk]
 
 
 def open_alerts(episode: Episode) -> list[Alert]:

@@ -40,17 +40,10 @@ def all_columns(model: type[models.Model], alias: str) -> list[str]:
 
 
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """The rows ``sql`` selects."""
+    """The rows ``sql`` selects (or returns)."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
-
-
-def execute(sql: str, params: Sequence[Any]) -> int:
-    """Run a statement that changes rows; returns how many it changed."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
 
 
 def to_database(model: type[models.Model], field: str, value: Any) -> Any:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import cache
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core import signing
@@ -200,9 +200,13 @@ def record_assessment(
         ]
     )
     with transaction.atomic():
-        if link is not None:
-            if not _claim(link):
+        if link is None:
+            before = feedback.state(visit.episode)
+        else:
+            claimed = _claim(link)
+            if claimed is None:
                 return _repeat_of(link, answers)
+            before = claimed
             allowed = set(instruments_for(visit))
             unexpected = sorted(set(answers) - allowed)
             if unexpected:
@@ -211,20 +215,25 @@ def record_assessment(
                 )
         stored.run()
         audited.run()
-        feedback.after_assessment(created, foresight)
+        feedback.after_assessment(created, foresight, before)
         return created
 
 
-def _claim(link: CheckinLink) -> bool:
+def _claim(link: CheckinLink) -> feedback.State | None:
     """Mark the link used unless it already is, in one statement (written out, see
     ``written_sql``): of two submissions racing through one link, exactly one claims it and
-    the other waits for it and sees it used."""
+    the other waits for it and sees it used. The claim returns its episode's state
+    (``feedback.State``); None: the link was used already."""
     now = timezone.now()
     used_at = written_sql.to_database(CheckinLink, "used_at", now)
-    claimed = written_sql.execute(_claim_sql(connection.vendor), [used_at, link.pk]) == 1
-    if claimed:
-        link.used_at = now
-    return claimed
+    episode = link.visit.episode
+    rows = written_sql.fetch(
+        _claim_sql(connection.vendor), [used_at, link.pk, *feedback.state_params(episode)]
+    )
+    if not rows:
+        return None
+    link.used_at = now
+    return cast(feedback.State, tuple(rows[0]))
 
 
 @cache
@@ -232,7 +241,10 @@ def _claim_sql(vendor: str) -> str:
     """``_claim``'s statement for this database backend (built once)."""
     q = written_sql.quoted
     table, key, used_at = q(CheckinLink), q(CheckinLink, "id"), q(CheckinLink, "used_at")
-    return f"UPDATE {table} SET {used_at} = %s WHERE {key} = %s AND {used_at} IS NULL"
+    return (
+        f"UPDATE {table} SET {used_at} = %s WHERE {key} = %s AND {used_at} IS NULL"
+        f" RETURNING {feedback.state_columns(vendor)}"
+    )
 
 
 def _repeat_of(link: CheckinLink, answers: Answers) -> list[Assessment]:
