@@ -122,7 +122,7 @@ def _apply(episode: Episode, found: list[signals.Alert] | None, alerts: list[Ale
         raise_alert(episode, kind=finding.signal, detail=finding.detail, finding=finding)
 
 
-def episode_scores(episode: Episode) -> tuple[list[signals.Row], tuple[int, int | None]]:
+def episode_scores(episode: Episode) -> tuple[list[signals.Row], Read]:
     """The episode's scored assessments as the rows the signals read (patient, series, visit,
     instrument, scale, score), in the order they were stored (the signals put them in visit
     order and keep that order within a visit); and how many there are and the last one's key.

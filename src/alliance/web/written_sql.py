@@ -1,11 +1,12 @@
 """The check-in's hot-path statements written out, and the ORM's own objects made from them.
 
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
-what running it costs, and a check-in runs seven of them. The statements that use this module
-are built once per database backend from the models (tables, columns and quoting come from
-``_meta`` and the backend); values go through the fields' own conversions both ways, and rows
-become instances with ``Model.from_db``, so callers get what the ORM would give them (tests
-compare each statement with its ORM query on SQLite and PostgreSQL).
+what running it costs, and a check-in runs five of them (six when its episode has open
+alerts). The statements that use this module are built once per database backend from the
+models (tables, columns and quoting come from ``_meta`` and the backend); values go through
+the fields' own conversions both ways, and rows become instances with ``Model.from_db``, so
+callers get what the ORM would give them (tests compare each statement with its ORM query on
+SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
