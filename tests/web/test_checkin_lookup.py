@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
-from alliance.web import actions
+from alliance.web import actions, feedback
 from alliance.web.actions.checkin import _claim, _link_by_digest
 from alliance.web.models import CheckinLink, Clinic, Protocol, Role, VisitStatus
 from tests.web.conftest import World, make_user
@@ -110,14 +110,15 @@ def test_a_link_is_claimed_once_and_stores_the_time_the_orm_reads_back() -> None
     CheckinLink.objects.filter(pk=link.pk).update(used_at=None)
     found = _link_by_digest(link.digest)
     assert found is not None
-    assert _claim(found)
+    # the claim returns the episode's state, as feedback reads it on its own
+    assert _claim(found) == feedback.state(found.visit.episode)
     stored = CheckinLink.objects.get(pk=link.pk).used_at
     assert stored is not None
     assert stored == found.used_at
     again = _link_by_digest(link.digest)
     assert again is not None
     assert again.used_at == stored
-    assert not _claim(again)
+    assert _claim(again) is None
     assert CheckinLink.objects.get(pk=link.pk).used_at == stored
 
 
