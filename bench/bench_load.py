@@ -39,8 +39,12 @@ runs in this process, on the same cores as the server; ``cpu ms/req`` is the CPU
 server's processes (master and workers) per post, the figure least disturbed by other work on
 the machine.
 
+With ``--history N`` the clinic first gets N patients of synthetic history (the demo clinic's
+making), so that the server fits its expected-recovery and dropout models and every check-in
+runs them, as in a clinic with months of use; by default it has none.
+
 Run: .venv/bin/python bench/bench_load.py [--seconds 15] [--rounds 5] [--episodes 16] [--visits 12]
-[--databases sqlite,postgresql] [--workers N] [--threads N]
+[--databases sqlite,postgresql] [--workers N] [--threads N] [--history N]
 The last line is the ratio of check-in throughput to the baselines', per database.
 """
 
@@ -322,10 +326,12 @@ def wsgi_insert(
 # The clinic
 
 
-def seed(places: int, episodes: int, visits: int) -> None:
+def seed(places: int, episodes: int, visits: int, history: int) -> None:
     """Migrate and seed the clinic with ``episodes`` patients per place; print each patient's
     check-in paths, through the ``visits`` visits of their episode in order, as JSON (run in
-    its own process, with the server's environment)."""
+    its own process, with the server's environment). With ``history`` patients, the clinic is
+    first the demo clinic made from a synthetic cohort of that size, so that the server fits
+    its expected-recovery and dropout models and each check-in runs them."""
     import datetime as dt
 
     from alliance.web.server import migrate, setup
@@ -334,10 +340,16 @@ def seed(places: int, episodes: int, visits: int) -> None:
     migrate()
     from django.db import transaction
 
+    from alliance.synth import SynthConfig, generate
     from alliance.web import actions
+    from alliance.web.demo_clinic import seed_demo
     from alliance.web.models import Role
 
-    clinic = actions.create_clinic("Load clinic")
+    if history:
+        cohort = generate(SynthConfig(patients=history, clinics=1, seed=7))
+        clinic = seed_demo(cohort).clinic
+    else:
+        clinic = actions.create_clinic("Load clinic")
     therapist = actions.create_user(None, clinic, "load", Role.THERAPIST, "a long load password")
     patients: list[list[str]] = []
     with transaction.atomic():
@@ -409,7 +421,7 @@ def bench_database(database: str, args: argparse.Namespace) -> list[Run]:
     the paced load one after the other."""
     with fresh_database(database) as env, ExitStack() as stack:
         seeded = subprocess.run(
-            [*ME, "--seed", str(args.episodes), str(args.visits)],
+            [*ME, "--seed", str(args.episodes), str(args.visits), str(args.history)],
             env=env,
             capture_output=True,
             text=True,
@@ -486,8 +498,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers(), help="serve's")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker")
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--history", type=int, default=0, help="patients of synthetic history (fitted models)"
+    )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--seed", type=int, nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--serve-view", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve-wsgi", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -501,6 +516,7 @@ def main() -> None:
         f"{PLACES} patients at a time for {args.seconds:g} s per load on 127.0.0.1; Gunicorn with "
         f"{args.workers} workers x {args.threads} threads (minimal WSGI: Waitress, one process of "
         f"{args.workers * args.threads} threads); {os.cpu_count()} cores for server and client"
+        + (f"; the clinic has {args.history} patients of history" if args.history else "")
     )
     print(f"{'database':<11} {'endpoint':<15} {'load':<8} {'requests':>8} {'throughput/s':>12} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu ms/req':>11}")  # fmt: skip
