@@ -1,6 +1,7 @@
 """The check-in link lookup and claim, written out as SQL, against the ORM: the lookup gives
 exactly the objects ``select_related`` gives, on random clinics, episodes, visits and links,
-and the claim stores the time the ORM reads back, once."""
+the claim stores the time the ORM reads back, once, and a check-in that is one statement on
+PostgreSQL stores what the full transaction stores."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from django.test.utils import CaptureQueriesContext
 
 from alliance.web import actions, feedback
 from alliance.web.actions.checkin import _claim, _link_by_digest
-from alliance.web.models import CheckinLink, Clinic, Protocol, Role, VisitStatus
+from alliance.web.models import (
+    Assessment,
+    AuditEvent,
+    CheckinLink,
+    Clinic,
+    Protocol,
+    Role,
+    VisitStatus,
+)
 from tests.web.conftest import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -129,5 +138,43 @@ def test_a_submission_of_two_instruments_inserts_them_in_one_statement(world: Wo
         created = actions.record_assessment(world.visit, answers, link=actions.resolve_link(token))
     assert sorted(a.instrument_id for a in created) == ["checkin", "odi"]
     assert all(a.pk is not None for a in created)
-    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "clinic_assessment"')]
+    inserts = [q["sql"] for q in queries if 'INSERT INTO "clinic_assessment"' in q["sql"]]
     assert len(inserts) == 1
+
+
+def _stored(model: type[models.Model], pk: int, unlike: set[str]) -> dict[str, Any]:
+    """A stored row's columns, but those that differ between two check-ins by design."""
+    row = model.objects.get(pk=pk)
+    return {
+        f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+    } | dict.fromkeys(unlike)
+
+
+def test_a_check_in_in_one_statement_stores_what_the_full_transaction_stores(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 6}}
+    visits = [
+        actions.schedule_visit(world.owner, world.episode, dt.date(2026, 2, d)) for d in (2, 9)
+    ]
+    writes_nothing = feedback.writes_nothing
+    stored = {}
+    for at_once, at in zip([True, False], visits, strict=True):
+        monkeypatch.setattr(
+            feedback, "writes_nothing", writes_nothing if at_once else lambda _: False
+        )
+        link = actions.resolve_link(actions.issue_checkin_link(world.owner, at)[1])
+        with CaptureQueriesContext(connection) as queries:
+            [assessment] = actions.record_assessment(at, answers, link=link)
+        transacted = any(q["sql"].startswith(("BEGIN", "SAVEPOINT")) for q in queries)
+        assert transacted is not (at_once and connection.vendor == "postgresql")
+        assert CheckinLink.objects.get(pk=link.pk).used_at == link.used_at is not None
+        assert (assessment.link_id, assessment._state.adding) == (link.pk, False)
+        audit = AuditEvent.objects.get(action="assessment_recorded", object_id=str(at.pk))
+        stored[at_once] = (
+            _stored(Assessment, assessment.pk, {"id", "visit_id", "link_id", "recorded_at"}),
+            _stored(AuditEvent, audit.pk, {"id", "object_id", "at"}),
+        )
+    assert stored[True] == stored[False]
+    # goal, task and bond are single answers; the total is the mean of the four
+    assert stored[True][0]["scores"] == {"goal": 8, "task": 7, "bond": 9, "total": 7.5}

@@ -37,6 +37,16 @@ def visit(world: World, number: int) -> Visit:
     )
 
 
+def enter(world: World, at: Visit, answers: dict[str, Any], through_link: bool) -> None:
+    """Record ``answers`` at ``at``: entered by the therapist, or by the patient through a
+    new link (on PostgreSQL, a check-in that finds nothing may then be one statement)."""
+    if not through_link:
+        actions.record_assessment(at, answers, by=world.owner)
+        return
+    link = actions.resolve_link(actions.issue_checkin_link(world.owner, at)[1])
+    actions.record_assessment(link.visit, answers, link=link)
+
+
 def open_alerts(world: World) -> list[Alert]:
     return list(world.episode.alerts.filter(acknowledged_at__isnull=True, resolved_at__isnull=True))
 
@@ -55,8 +65,11 @@ def test_a_fall_in_the_goal_rating_raises_a_rupture_naming_the_scale(world: Worl
     assert AuditEvent.objects.filter(action="alert_raised", patient=world.patient).exists()
 
 
+@pytest.mark.parametrize("through_link", [False, True])
 @pytest.mark.django_db
-def test_a_state_alert_is_updated_while_it_holds_and_resolved_after(world: World) -> None:
+def test_a_state_alert_is_updated_while_it_holds_and_resolved_after(
+    world: World, through_link: bool
+) -> None:
     # mean of (6, 6, 6, 6) = 6 < 7: below the check-in's concern cut-off, twice, then not
     actions.record_assessment(visit(world, 1), checkin(6, 6, 6, 6), by=world.owner)
     [first] = [a for a in open_alerts(world) if a.rule == "below_cutoff"]
@@ -65,7 +78,7 @@ def test_a_state_alert_is_updated_while_it_holds_and_resolved_after(world: World
     assert same.pk == first.pk
     assert same.visit_number == 2
     assert same.updated_at is not None
-    actions.record_assessment(visit(world, 3), checkin(8, 8, 8, 8), by=world.owner)
+    enter(world, visit(world, 3), checkin(8, 8, 8, 8), through_link)
     first.refresh_from_db()
     assert first.resolved_at is not None
     assert not [a for a in open_alerts(world) if a.rule == "below_cutoff"]
@@ -114,15 +127,34 @@ def test_alerts_are_found_again_if_the_scores_changed_before_the_transaction(
         return found
 
     monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
-    if through_link:
-        token = actions.issue_checkin_link(world.owner, third)[1]
-        link = actions.resolve_link(token)
-        actions.record_assessment(link.visit, checkin(5), link=link)
-    else:
-        actions.record_assessment(third, checkin(5), by=world.owner)
+    enter(world, third, checkin(5), through_link)
     found = {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
     assert ("drop_from_previous", "goal", 2) in found
     assert not [f for f in found if f[2] == 3]
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+@pytest.mark.django_db
+def test_a_check_in_that_found_nothing_finds_what_a_score_entered_before_it_raises(
+    world: World, monkeypatch: pytest.MonkeyPatch, through_link: bool
+) -> None:
+    # Visit 3's signals run on visits 1 and 3 (goal 5 both): nothing. Before its transaction,
+    # visit 2 is entered with goal 9, and visit 3 is now a fall of 4 from the visit before.
+    actions.record_assessment(visit(world, 1), checkin(5), by=world.owner)
+    second, third = visit(world, 2), visit(world, 3)
+    foresee = feedback.foresee
+
+    def foresee_then_enter_visit_2(*args: Any) -> feedback.Foresight:
+        found = foresee(*args)
+        assert found.found == []
+        monkeypatch.setattr(feedback, "foresee", foresee)
+        actions.record_assessment(second, checkin(9), by=world.owner)
+        return found
+
+    monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
+    enter(world, third, checkin(5), through_link)
+    found = {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
+    assert found == {("drop_from_previous", "goal", 3)}
 
 
 @pytest.mark.django_db

@@ -10,7 +10,10 @@ The reading and the finding can happen before the transaction (``foresee``): on 
 write transaction holds the one write lock, and after the commit the signals were the longest
 part of a check-in's. Inside, one look at how many scored assessments the episode has and
 which came last confirms that its scores did not change since; if they did, the alerts are
-found again there. The open alerts are read inside, and only when there are any.
+found again there. The open alerts are read inside, and only when there are any. When the
+signals found nothing, a check-in on PostgreSQL may store its rows in one statement on
+condition that the episode's scores are as read and it has no open alert (``unchanged_sql``):
+there is nothing to write then.
 (Visit statuses and the clinic's settings are taken as they were a moment before.)
 """
 
@@ -208,6 +211,24 @@ def state_columns(vendor: str) -> str:
 def state_params(episode: Episode) -> list[Any]:
     """The parameters of ``state_columns``."""
     return [*_scored_params(episode), *_scored_params(episode), episode.pk]
+
+
+def writes_nothing(foresight: Foresight) -> bool:
+    """Whether ``after_assessment`` would write nothing, given ``foresight`` and an episode
+    whose state still holds what it read and no open alert (``unchanged_sql``)."""
+    return not foresight.found
+
+
+@cache
+def unchanged_sql(vendor: str) -> str:
+    """A condition that holds while an episode's scores are as a ``Foresight`` read them and
+    it has no open alert; its parameters are ``unchanged_params``."""
+    return f"ROW({state_columns(vendor)}) IS NOT DISTINCT FROM ROW(%s, %s, 0)"
+
+
+def unchanged_params(episode: Episode, foresight: Foresight) -> list[Any]:
+    """The parameters of ``unchanged_sql``."""
+    return [*state_params(episode), *foresight.read]
 
 
 def open_alerts(episode: Episode) -> list[Alert]:

@@ -2,9 +2,10 @@
 
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
 what running it costs, and a check-in runs five of them (six when its episode has open
-alerts). The statements that use this module are built once per database backend from the
-models (tables, columns and quoting come from ``_meta`` and the backend); values go through
-the fields' own conversions both ways, and rows become instances with ``Model.from_db``, so
+alerts; on PostgreSQL three when its signals find nothing, see ``actions.checkin``). The
+statements that use this module are built once per database backend from the models
+(tables, columns and quoting come from ``_meta`` and the backend); values go through the
+fields' own conversions both ways, and rows become instances with ``Model.from_db``, so
 callers get what the ORM would give them (tests compare each statement with its ORM query on
 SQLite and PostgreSQL).
 """
@@ -77,7 +78,15 @@ class Insertion:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(self.sql, self.values)
             # Keys are given in the order of the rows; RETURNING may list them in any order.
-            keys = sorted(key for (key,) in cursor.fetchall())
+            self.stored(sorted(key for (key,) in cursor.fetchall()))
+
+    def rows(self) -> list[list[Any]]:
+        """Each instance's values, in the order of the INSERT's columns."""
+        width = len(self.values) // len(self.objects)
+        return [self.values[i : i + width] for i in range(0, len(self.values), width)]
+
+    def stored(self, keys: Sequence[int]) -> None:
+        """Mark the instances added, with the keys the database gave them (in their order)."""
         for each, key in zip(self.objects, keys, strict=True):
             each.pk = key
             each._state.adding = False
@@ -161,6 +170,19 @@ def _insert_sql(model: type[models.Model], rows: int, vendor: str) -> str:
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     return (
         f"INSERT INTO {quoted(model)} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+        f" RETURNING {quoted(model, model._meta.pk.name)}"
+    )
+
+
+@cache
+def insert_for_each_sql(model: type[models.Model], source: str, vendor: str) -> str:
+    """An INSERT of one row of ``model`` (the values of one of ``Insertion.rows``) for each row
+    of ``source``, a data-modifying CTE before it in the same statement (PostgreSQL): the row
+    is added only if that CTE changed one."""
+    columns = [quoted(model, f.name) for f in _inserted_fields(model)]
+    return (
+        f"INSERT INTO {quoted(model)} ({', '.join(columns)})"
+        f" SELECT {', '.join(['%s'] * len(columns))} FROM {source}"
         f" RETURNING {quoted(model, model._meta.pk.name)}"
     )
 

@@ -34,6 +34,7 @@ from alliance.web.actions.errors import (
 from alliance.web.audit import record, unsaved_event
 from alliance.web.models import (
     Assessment,
+    AuditEvent,
     CheckinLink,
     Clinic,
     Episode,
@@ -199,6 +200,9 @@ def record_assessment(
             )
         ]
     )
+    unexpected = [] if link is None else sorted(set(answers) - set(instruments_for(visit)))
+    if link is not None and not unexpected and _stored_at_once(link, foresight, stored, audited):
+        return created
     with transaction.atomic():
         if link is None:
             before = feedback.state(visit.episode)
@@ -207,8 +211,6 @@ def record_assessment(
             if claimed is None:
                 return _repeat_of(link, answers)
             before = claimed
-            allowed = set(instruments_for(visit))
-            unexpected = sorted(set(answers) - allowed)
             if unexpected:
                 raise AnswersRejectedError(
                     [AnswerProblem(i, "", "", _("is not asked at this visit")) for i in unexpected]
@@ -245,6 +247,60 @@ def _claim_sql(vendor: str) -> str:
         f"UPDATE {table} SET {used_at} = %s WHERE {key} = %s AND {used_at} IS NULL"
         f" RETURNING {feedback.state_columns(vendor)}"
     )
+
+
+def _stored_at_once(
+    link: CheckinLink,
+    foresight: feedback.Foresight,
+    stored: written_sql.Insertion,
+    audited: written_sql.Insertion,
+) -> bool:
+    """On PostgreSQL, when the signals found nothing to write: claim the link and add the
+    assessments and their audit row in one statement, a transaction of its own (one round
+    trip, where the full transaction makes five: BEGIN, the claim, two INSERTs, COMMIT). The
+    claim holds only while the episode's scores are as ``foresight`` read them and it has no
+    open alert, so that the signals still have nothing to write. False: nothing was done, and
+    the full transaction decides (the link was used, or the episode changed)."""
+    if connection.vendor != "postgresql" or not feedback.writes_nothing(foresight):
+        return False
+    now = timezone.now()
+    episode = link.visit.episode
+    [keys] = written_sql.fetch(
+        _stored_at_once_sql(connection.vendor, len(stored.objects)),
+        [
+            written_sql.to_database(CheckinLink, "used_at", now),
+            link.pk,
+            *feedback.unchanged_params(episode, foresight),
+            *[value for row in stored.rows() for value in row],
+            *audited.rows()[0],
+        ],
+    )
+    if keys[-1] is None:
+        return False
+    stored.stored(keys[:-1])
+    audited.stored(keys[-1:])
+    link.used_at = now
+    return True
+
+
+@cache
+def _stored_at_once_sql(vendor: str, assessments: int) -> str:
+    """``_stored_at_once``'s statement for ``assessments`` new assessments (built once): one
+    row, the new assessments' keys and the audit row's (all null: the claim did not hold)."""
+    q = written_sql.quoted
+    table, key, used_at = q(CheckinLink), q(CheckinLink, "id"), q(CheckinLink, "used_at")
+    stored = [f"stored{i}" for i in range(assessments)]
+    parts = [
+        f"claim AS (UPDATE {table} SET {used_at} = %s WHERE {key} = %s AND {used_at} IS NULL"
+        f" AND {feedback.unchanged_sql(vendor)} RETURNING {key})",
+        *[
+            f"{name} AS ({written_sql.insert_for_each_sql(Assessment, 'claim', vendor)})"
+            for name in stored
+        ],
+        f"audited AS ({written_sql.insert_for_each_sql(AuditEvent, 'claim', vendor)})",
+    ]
+    keys = ", ".join(f"(SELECT * FROM {name})" for name in [*stored, "audited"])
+    return f"WITH {', '.join(parts)} SELECT {keys}"
 
 
 def _repeat_of(link: CheckinLink, answers: Answers) -> list[Assessment]:
