@@ -157,7 +157,9 @@ def test_a_check_in_in_one_statement_stores_what_the_full_transaction_stores(
     visits = [
         actions.schedule_visit(world.owner, world.episode, dt.date(2026, 2, d)) for d in (2, 9)
     ]
-    writes_nothing = feedback.writes_nothing
+    writes_nothing, episode_scores = feedback.writes_nothing, feedback.episode_scores
+    reads: list[object] = []
+    monkeypatch.setattr(feedback, "episode_scores", lambda e: reads.append(e) or episode_scores(e))
     stored = {}
     for at_once, at in zip([True, False], visits, strict=True):
         monkeypatch.setattr(
@@ -176,5 +178,7 @@ def test_a_check_in_in_one_statement_stores_what_the_full_transaction_stores(
             _stored(AuditEvent, audit.pk, {"id", "object_id", "at"}),
         )
     assert stored[True] == stored[False]
+    # the episode's scores came with the link: no check-in read them on its own
+    assert reads == []
     # goal, task and bond are single answers; the total is the mean of the four
     assert stored[True][0]["scores"] == {"goal": 8, "task": 7, "bond": 9, "total": 7.5}

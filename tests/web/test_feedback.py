@@ -296,6 +296,10 @@ def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
 
 @pytest.mark.django_db
 def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> None:
+    def read_with_a_link(at: Visit) -> feedback.History | None:
+        return actions.resolve_link(actions.issue_checkin_link(world.owner, at)[1]).scored_history
+
+    assert read_with_a_link(visit(world, 1)) == ([], (0, None))
     # scored check-ins and a PCS, one not scored (too few answers), another episode's
     actions.record_assessment(visit(world, 1), checkin(9, 8, 7, 6), by=world.owner)
     actions.record_assessment(
@@ -324,6 +328,8 @@ def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> 
         visit__episode=world.episode, status=AssessmentStatus.SCORED
     ).values_list("pk", flat=True)
     assert feedback.episode_scores(world.episode) == (expected, (len(keys), max(keys)))
+    # the check-in's link lookup reads the same along with the link
+    assert read_with_a_link(visit(world, 4)) == (expected, (len(keys), max(keys)))
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ there is nothing to write then.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +41,8 @@ Read = tuple[int, int | None]
 ever added, so the pair changes whenever its scores do)."""
 State = tuple[int, int | None, int]
 """An episode's ``Read`` and how many open alerts it has."""
+History = tuple[list[signals.Row], Read]
+"""An episode's scored assessments as the rows the signals read, and their ``Read``."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,14 @@ class Foresight:
     found: list[signals.Alert] | None
 
 
-def foresee(visit: Visit, scored: Sequence[Mapping[str, Any]]) -> Foresight:
+def foresee(
+    visit: Visit, scored: Sequence[Mapping[str, Any]], history: History | None = None
+) -> Foresight:
     """Find the alerts of ``visit``'s episode as they will be once the assessments ``scored``
-    (``score_answers``' fields) are stored, before any transaction."""
+    (``score_answers``' fields) are stored, before any transaction; from its ``history`` if
+    it was read already (``history_column``)."""
     episode = visit.episode
-    rows, read = episode_scores(episode)
+    rows, read = history if history is not None else episode_scores(episode)
     patient, series = episode.patient.code, str(episode.pk)
     rows += [
         (patient, series, visit.number, fields["instrument_id"], scale, score)
@@ -125,17 +131,32 @@ def _apply(episode: Episode, found: list[signals.Alert] | None, alerts: list[Ale
         raise_alert(episode, kind=finding.signal, detail=finding.detail, finding=finding)
 
 
-def episode_scores(episode: Episode) -> tuple[list[signals.Row], Read]:
+def episode_scores(episode: Episode) -> History:
     """The episode's scored assessments as the rows the signals read (patient, series, visit,
     instrument, scale, score), in the order they were stored (the signals put them in visit
     order and keep that order within a visit); and how many there are and the last one's key.
     One SELECT written out (see ``written_sql``)."""
     fetched = written_sql.fetch(_scores_sql(connection.vendor), _scored_params(episode))
     scores = written_sql.from_database(Assessment, "scores", [row[3] for row in fetched])
+    return _history(
+        episode, [(*row[:3], stored) for row, stored in zip(fetched, scores, strict=True)]
+    )
+
+
+def history(episode: Episode, column: Any) -> History:
+    """The episode's ``History`` from the value of ``history_column`` (a JSON array, as text
+    or parsed by the driver; null when PostgreSQL aggregates no row)."""
+    fetched = json.loads(column) if isinstance(column, str) else column or []
+    return _history(episode, sorted(tuple(each) for each in fetched))
+
+
+def _history(episode: Episode, fetched: list[tuple[Any, ...]]) -> History:
+    """The ``History`` of scored assessments as (key, visit number, instrument, scores),
+    in the order they were stored."""
     patient, series = episode.patient.code, str(episode.pk)
     rows = [
         (patient, series, number, instrument, scale, score)
-        for (_, number, instrument, _), stored in zip(fetched, scores, strict=True)
+        for _, number, instrument, stored in fetched
         for scale, score in stored.items()
         if score is not None
     ]
@@ -153,16 +174,37 @@ def _scores_sql(vendor: str) -> str:
     )
 
 
-def _scored_from(vendor: str) -> str:
-    """The FROM and WHERE of an episode's scored assessments (``_scored_params``). The
-    patient's key is redundant but lets the database start from the patient's assessments
-    (an index) whatever its statistics say: PostgreSQL, unsure of the sizes, would otherwise
-    read the whole table."""
+@cache
+def history_column(vendor: str, episode: str) -> str:
+    """The scored assessments of the episode aliased ``episode`` in another statement (the
+    check-in's link lookup) as one JSON array of [key, visit number, instrument, scores]:
+    a scalar subquery, whose one parameter is the scored status (``history`` reads it)."""
+    q = written_sql.quoted
+    columns = (
+        f"a.{q(Assessment, 'id')}, visit.{q(Visit, 'number')}, a.{q(Assessment, 'instrument_id')}"
+    )
+    scores = f"a.{q(Assessment, 'scores')}"
+    aggregate = (
+        f"json_agg(json_build_array({columns}, {scores}))"
+        if vendor == "postgresql"
+        else f"json_group_array(json_array({columns}, json({scores})))"
+    )
+    keys = f"{episode}.{q(Episode, 'patient')}", f"{episode}.{q(Episode, 'id')}"
+    return f"(SELECT {aggregate} {_scored_from(vendor, *keys)})"
+
+
+def _scored_from(vendor: str, patient: str = "%s", episode: str = "%s") -> str:
+    """The FROM and WHERE of an episode's scored assessments: its patient's key, its own and
+    the status are parameters (``_scored_params``) unless the keys are given as columns of
+    an enclosing statement. The patient's key is redundant but lets the database start from
+    the patient's assessments (an index) whatever its statistics say: PostgreSQL, unsure of
+    the sizes, would otherwise read the whole table."""
     q = written_sql.quoted
     return (
         f"FROM {q(Assessment)} a JOIN {q(Visit)} visit"
         f" ON visit.{q(Visit, 'id')} = a.{q(Assessment, 'visit')}"
-        f" WHERE a.{q(Assessment, 'patient')} = %s AND visit.{q(Visit, 'episode')} = %s"
+        f" WHERE a.{q(Assessment, 'patient')} = {patient}"
+        f" AND visit.{q(Visit, 'episode')} = {episode}"
         f" AND a.{q(Assessment, 'status')} = %s"
     )
 

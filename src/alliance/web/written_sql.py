@@ -1,8 +1,9 @@
 """The check-in's hot-path statements written out, and the ORM's own objects made from them.
 
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
-what running it costs, and a check-in runs five of them (six when its episode has open
-alerts; on PostgreSQL three when its signals find nothing, see ``actions.checkin``). The
+what running it costs, and a check-in through a link runs four of them (five when its
+episode has open alerts; on PostgreSQL two when its signals find nothing, see
+``actions.checkin``). The
 statements that use this module are built once per database backend from the models
 (tables, columns and quoting come from ``_meta`` and the backend); values go through the
 fields' own conversions both ways, and rows become instances with ``Model.from_db``, so

@@ -34,6 +34,7 @@ from alliance.web.actions.errors import (
 from alliance.web.audit import record, unsaved_event
 from alliance.web.models import (
     Assessment,
+    AssessmentStatus,
     AuditEvent,
     CheckinLink,
     Clinic,
@@ -86,8 +87,10 @@ def resolve_link(token: str) -> CheckinLink:
 
 def _link_by_digest(digest: str) -> CheckinLink | None:
     """The link with ``digest``, with its visit, episode, patient, clinic and protocol loaded
-    as ``select_related`` would load them, in one SELECT written out (see ``written_sql``)."""
-    rows = written_sql.fetch(_link_sql(connection.vendor), [digest])
+    as ``select_related`` would load them, and the episode's scored assessments for the
+    signals (``CheckinLink.scored_history``), in one SELECT written out (see
+    ``written_sql``)."""
+    rows = written_sql.fetch(_link_sql(connection.vendor), [AssessmentStatus.SCORED.value, digest])
     if not rows:
         return None
     values = iter(rows[0])
@@ -104,6 +107,7 @@ def _link_by_digest(digest: str) -> CheckinLink | None:
     Episode.patient.field.set_cached_value(episode, patient)
     Patient.clinic.field.set_cached_value(patient, clinic)
     Episode.protocol.field.set_cached_value(episode, protocol)
+    link.scored_history = feedback.history(episode, rows[0][-1])
     return link
 
 
@@ -130,7 +134,8 @@ def _link_sql(vendor: str) -> str:
         return f" JOIN {q(model)} {alias} ON {alias}.{q(model, 'id')} = {on}.{key}"
 
     return (
-        f"SELECT {columns} FROM {q(CheckinLink)} link"
+        f"SELECT {columns}, {feedback.history_column(vendor, 'episode')}"
+        f" FROM {q(CheckinLink)} link"
         + join(Visit, "visit", "link", q(CheckinLink, "visit"))
         + join(Episode, "episode", "visit", q(Visit, "episode"))
         + join(Patient, "patient", "episode", q(Episode, "patient"))
@@ -173,7 +178,9 @@ def record_assessment(
         raise AnswersRejectedError(problems)
     # Everything but the writes happens before the transaction: on SQLite it holds the one
     # write lock. The signals read and compute here too (see ``feedback``).
-    foresight = feedback.foresee(visit, [fields for _, fields in scored])
+    foresight = feedback.foresee(
+        visit, [fields for _, fields in scored], None if link is None else link.scored_history
+    )
     patient = visit.episode.patient
     created = [
         Assessment(

@@ -6,11 +6,16 @@ version that produced them, so any score can be recomputed and audited later.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from alliance.web.models.care import Visit
 from alliance.web.models.patient import Patient
+
+if TYPE_CHECKING:
+    from alliance.web.feedback import History
 
 
 class CheckinLink(models.Model):
@@ -28,6 +33,10 @@ class CheckinLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    scored_history: History | None = None
+    """Not stored: the episode's scored assessments as the check-in's link lookup read them
+    along with the link (``actions.checkin``), for its signals; None otherwise."""
 
 
 class AssessmentStatus(models.TextChoices):
