@@ -108,6 +108,28 @@ def test_an_alert_acknowledged_between_the_signals_and_the_transaction_stays_ack
     assert (new.pk != first.pk, new.visit_number) == (True, 2)
 
 
+def visit_2_enters_before_visit_3_commits(
+    world: World, monkeypatch: pytest.MonkeyPatch, goals: tuple[int, int, int], through_link: bool
+) -> tuple[feedback.Foresight, set[tuple[str, str, int]]]:
+    """Check in visits 1 and 3 with the first and last goal ratings; visit 2 is entered with
+    the middle one after visit 3's signals ran and before its transaction. What visit 3's
+    signals foresaw, and the open alerts (rule, scale, visit) after."""
+    first, middle, last = goals
+    actions.record_assessment(visit(world, 1), checkin(first), by=world.owner)
+    second, third = visit(world, 2), visit(world, 3)
+    foresee, foreseen = feedback.foresee, []
+
+    def foresee_then_enter_visit_2(*args: Any) -> feedback.Foresight:
+        foreseen.append(foresee(*args))
+        monkeypatch.setattr(feedback, "foresee", foresee)
+        actions.record_assessment(second, checkin(middle), by=world.owner)
+        return foreseen[0]
+
+    monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
+    enter(world, third, checkin(last), through_link)
+    return foreseen[0], {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
+
+
 @pytest.mark.parametrize("through_link", [False, True])
 @pytest.mark.django_db
 def test_alerts_are_found_again_if_the_scores_changed_before_the_transaction(
@@ -116,19 +138,7 @@ def test_alerts_are_found_again_if_the_scores_changed_before_the_transaction(
     # Visit 3's signals run on visits 1 (goal 9) and 3 (goal 5): a fall of 4. Before its
     # transaction, visit 2 is entered with goal 5: the fall is visit 2's, and visit 3 is
     # neither below visit 2 nor 3 below the baseline of 7, so it raises nothing.
-    actions.record_assessment(visit(world, 1), checkin(9), by=world.owner)
-    second, third = visit(world, 2), visit(world, 3)
-    foresee = feedback.foresee
-
-    def foresee_then_enter_visit_2(*args: Any) -> feedback.Foresight:
-        found = foresee(*args)
-        monkeypatch.setattr(feedback, "foresee", foresee)
-        actions.record_assessment(second, checkin(5), by=world.owner)
-        return found
-
-    monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
-    enter(world, third, checkin(5), through_link)
-    found = {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
+    _, found = visit_2_enters_before_visit_3_commits(world, monkeypatch, (9, 5, 5), through_link)
     assert ("drop_from_previous", "goal", 2) in found
     assert not [f for f in found if f[2] == 3]
 
@@ -140,20 +150,10 @@ def test_a_check_in_that_found_nothing_finds_what_a_score_entered_before_it_rais
 ) -> None:
     # Visit 3's signals run on visits 1 and 3 (goal 5 both): nothing. Before its transaction,
     # visit 2 is entered with goal 9, and visit 3 is now a fall of 4 from the visit before.
-    actions.record_assessment(visit(world, 1), checkin(5), by=world.owner)
-    second, third = visit(world, 2), visit(world, 3)
-    foresee = feedback.foresee
-
-    def foresee_then_enter_visit_2(*args: Any) -> feedback.Foresight:
-        found = foresee(*args)
-        assert found.found == []
-        monkeypatch.setattr(feedback, "foresee", foresee)
-        actions.record_assessment(second, checkin(9), by=world.owner)
-        return found
-
-    monkeypatch.setattr(feedback, "foresee", foresee_then_enter_visit_2)
-    enter(world, third, checkin(5), through_link)
-    found = {(a.rule, a.scale, a.visit_number) for a in open_alerts(world)}
+    foreseen, found = visit_2_enters_before_visit_3_commits(
+        world, monkeypatch, (5, 9, 5), through_link
+    )
+    assert foreseen.found == []
     assert found == {("drop_from_previous", "goal", 3)}
 
 
