@@ -147,7 +147,7 @@ def history(episode: Episode, column: Any) -> History:
     """The episode's ``History`` from the value of ``history_column`` (a JSON array, as text
     or parsed by the driver; null when PostgreSQL aggregates no row)."""
     fetched = json.loads(column) if isinstance(column, str) else column or []
-    return _history(episode, sorted(tuple(each) for each in fetched))
+    return _history(episode, sorted((tuple(each) for each in fetched), key=lambda a: a[0]))
 
 
 def _history(episode: Episode, fetched: list[tuple[Any, ...]]) -> History:

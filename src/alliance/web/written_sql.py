@@ -3,12 +3,11 @@
 Through the ORM, building and compiling a small query costs about 1 ms of CPU, several times
 what running it costs, and a check-in through a link runs four of them (five when its
 episode has open alerts; on PostgreSQL two when its signals find nothing, see
-``actions.checkin``). The
-statements that use this module are built once per database backend from the models
-(tables, columns and quoting come from ``_meta`` and the backend); values go through the
-fields' own conversions both ways, and rows become instances with ``Model.from_db``, so
-callers get what the ORM would give them (tests compare each statement with its ORM query on
-SQLite and PostgreSQL).
+``actions.checkin``). The statements that use this module are built once per database
+backend from the models (tables, columns and quoting come from ``_meta`` and the backend);
+values go through the fields' own conversions both ways, and rows become instances with
+``Model.from_db``, so callers get what the ORM would give them (tests compare each statement
+with its ORM query on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
