@@ -19,6 +19,7 @@ from alliance.web.models import (
     Assessment,
     AssessmentStatus,
     AuditEvent,
+    Protocol,
     Visit,
     VisitStatus,
 )
@@ -243,14 +244,20 @@ def fitted() -> tuple[signals.ExpectedRecovery, signals.DropoutRisk]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("through_link", [False, True])
 def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
     world: World,
     fitted: tuple[signals.ExpectedRecovery, signals.DropoutRisk],
     monkeypatch: pytest.MonkeyPatch,
+    through_link: bool,
 ) -> None:
     # pain 3 -> 8 (a reliable worsening, red against the curve twice), a missed visit, a
-    # falling check-in, catastrophising at intake: every signal has something to find
+    # falling check-in, catastrophising at intake: every signal has something to find. The
+    # last visit is entered by the therapist or through a link (its lookup reads the scores
+    # and visit statuses the signals use).
     monkeypatch.setattr(feedback, "clinic_models", lambda clinic: fitted)
+    every_visit = [{"instrument": i, "visits": []} for i in ("checkin", "nprs", "pcs")]
+    Protocol.objects.filter(pk=world.protocol.pk).update(schedule=every_visit)
     pain = {1: 3, 2: 6, 4: 8, 5: 8}
     for number in range(1, 6):
         this = visit(world, number)
@@ -261,7 +268,7 @@ def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
         answers = {**checkin(10 - number, 9, 9, 10 - number), "nprs": {"q1": pain[number]}}
         if number == 1:
             answers["pcs"] = {f"q{n}": 3 for n in range(1, 14)}
-        actions.record_assessment(this, answers, by=world.owner)
+        enter(world, this, answers, through_link and number == 5)
     rows = [
         (world.patient.code, str(world.episode.pk), number, instrument, scale, score)
         for number, instrument, scores in Assessment.objects.filter(
@@ -296,8 +303,10 @@ def test_with_fitted_models_a_check_in_raises_what_the_table_path_finds(
 
 @pytest.mark.django_db
 def test_the_written_out_scores_query_reads_what_the_orm_reads(world: World) -> None:
-    def read_with_a_link(at: Visit) -> feedback.History | None:
-        return actions.resolve_link(actions.issue_checkin_link(world.owner, at)[1]).scored_history
+    def read_with_a_link(at: Visit) -> feedback.History:
+        link = actions.resolve_link(actions.issue_checkin_link(world.owner, at)[1])
+        assert link.episode_read is not None
+        return link.episode_read.history
 
     assert read_with_a_link(visit(world, 1)) == ([], (0, None))
     # scored check-ins and a PCS, one not scored (too few answers), another episode's
@@ -343,6 +352,12 @@ def test_the_written_out_visits_query_reads_what_the_orm_reads(world: World) -> 
     expected = list(world.episode.visits.values_list("number", "status"))
     assert {status for _, status in expected} >= {"scheduled", "attended", "missed", "cancelled"}
     assert sorted(feedback.visit_statuses(world.episode)) == sorted(expected)
+    # the check-in's link lookup reads the same along with the link
+    link = actions.resolve_link(actions.issue_checkin_link(world.owner, visit(world, 5))[1])
+    assert link.episode_read is not None
+    assert sorted(link.episode_read.visits) == sorted(
+        world.episode.visits.values_list("number", "status")
+    )
 
 
 @pytest.mark.django_db

@@ -46,6 +46,15 @@ History = tuple[list[signals.Row], Read]
 
 
 @dataclass(frozen=True)
+class EpisodeRead:
+    """What the signals read of an episode, read along with a check-in's link
+    (``episode_read_columns``): its scored assessments and its visits as (number, status)."""
+
+    history: History
+    visits: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
 class Foresight:
     """What the signals find once new scores are added to an episode, and what they read."""
 
@@ -54,13 +63,13 @@ class Foresight:
 
 
 def foresee(
-    visit: Visit, scored: Sequence[Mapping[str, Any]], history: History | None = None
+    visit: Visit, scored: Sequence[Mapping[str, Any]], known: EpisodeRead | None = None
 ) -> Foresight:
     """Find the alerts of ``visit``'s episode as they will be once the assessments ``scored``
-    (``score_answers``' fields) are stored, before any transaction; from its ``history`` if
-    it was read already (``history_column``)."""
+    (``score_answers``' fields) are stored, before any transaction; from what is ``known``
+    of the episode if it was read already (``episode_read_columns``)."""
     episode = visit.episode
-    rows, read = history if history is not None else episode_scores(episode)
+    rows, read = known.history if known is not None else episode_scores(episode)
     patient, series = episode.patient.code, str(episode.pk)
     rows += [
         (patient, series, visit.number, fields["instrument_id"], scale, score)
@@ -69,7 +78,7 @@ def foresee(
         for scale, score in fields["scores"].items()
         if score is not None
     ]
-    return Foresight(read, _findings(episode, rows))
+    return Foresight(read, _findings(episode, rows, None if known is None else known.visits))
 
 
 def after_assessment(
@@ -95,8 +104,11 @@ def refresh_alerts(episode: Episode) -> None:
     _apply(episode, _findings(episode, rows), open_alerts(episode))
 
 
-def _findings(episode: Episode, scores: list[signals.Row]) -> list[signals.Alert] | None:
-    """What the signals find at the episode's latest scored visit (None: nothing is scored)."""
+def _findings(
+    episode: Episode, scores: list[signals.Row], statuses: list[tuple[int, str]] | None = None
+) -> list[signals.Alert] | None:
+    """What the signals find at the episode's latest scored visit (None: nothing is scored);
+    the visits' ``statuses`` are read here unless given."""
     if not scores:
         return None
     series = str(episode.pk)
@@ -104,7 +116,8 @@ def _findings(episode: Episode, scores: list[signals.Row]) -> list[signals.Alert
     recovery, dropout = clinic_models(clinic)
     visits = None
     if dropout is not None:
-        visits = [(series, number, status) for number, status in visit_statuses(episode)]
+        given = visit_statuses(episode) if statuses is None else statuses
+        visits = [(series, number, status) for number, status in given]
     return signals.series_alerts(
         scores,
         clinic_parameters(clinic),
@@ -143,11 +156,15 @@ def episode_scores(episode: Episode) -> History:
     )
 
 
-def history(episode: Episode, column: Any) -> History:
-    """The episode's ``History`` from the value of ``history_column`` (a JSON array, as text
-    or parsed by the driver; null when PostgreSQL aggregates no row)."""
-    fetched = json.loads(column) if isinstance(column, str) else column or []
-    return _history(episode, sorted((tuple(each) for each in fetched), key=lambda a: a[0]))
+def episode_read(episode: Episode, history: Any, visits: Any) -> EpisodeRead:
+    """What ``episode_read_columns`` read of the episode, from their values (JSON arrays, as
+    text or parsed by the driver; null when PostgreSQL aggregates no row)."""
+    scored = sorted((tuple(each) for each in _array(history)), key=lambda a: a[0])
+    return EpisodeRead(_history(episode, scored), [(n, s) for n, s in _array(visits)])
+
+
+def _array(column: Any) -> list[Any]:
+    return json.loads(column) if isinstance(column, str) else column or []
 
 
 def _history(episode: Episode, fetched: list[tuple[Any, ...]]) -> History:
@@ -175,22 +192,28 @@ def _scores_sql(vendor: str) -> str:
 
 
 @cache
-def history_column(vendor: str, episode: str) -> str:
-    """The scored assessments of the episode aliased ``episode`` in another statement (the
-    check-in's link lookup) as one JSON array of [key, visit number, instrument, scores]:
-    a scalar subquery, whose one parameter is the scored status (``history`` reads it)."""
+def episode_read_columns(vendor: str, episode: str) -> str:
+    """What the signals read of the episode aliased ``episode`` in another statement (the
+    check-in's link lookup), as two scalar subqueries: its scored assessments as one JSON
+    array of [key, visit number, instrument, scores], and its visits as one of [number,
+    status]. Their one parameter is the scored status; ``episode_read`` reads their values."""
     q = written_sql.quoted
-    columns = (
+    scored = (
         f"a.{q(Assessment, 'id')}, visit.{q(Visit, 'number')}, a.{q(Assessment, 'instrument_id')}"
     )
     scores = f"a.{q(Assessment, 'scores')}"
-    aggregate = (
-        f"json_agg(json_build_array({columns}, {scores}))"
-        if vendor == "postgresql"
-        else f"json_group_array(json_array({columns}, json({scores})))"
+    listed = f"listed.{q(Visit, 'number')}, listed.{q(Visit, 'status')}"
+    if vendor == "postgresql":
+        assessments = f"json_agg(json_build_array({scored}, {scores}))"
+        visits = f"json_agg(json_build_array({listed}))"
+    else:
+        assessments = f"json_group_array(json_array({scored}, json({scores})))"
+        visits = f"json_group_array(json_array({listed}))"
+    patient, key = f"{episode}.{q(Episode, 'patient')}", f"{episode}.{q(Episode, 'id')}"
+    return (
+        f"(SELECT {assessments} {_scored_from(vendor, patient, key)}),"
+        f" (SELECT {visits} FROM {q(Visit)} listed WHERE listed.{q(Visit, 'episode')} = {key})"
     )
-    keys = f"{episode}.{q(Episode, 'patient')}", f"{episode}.{q(Episode, 'id')}"
-    return f"(SELECT {aggregate} {_scored_from(vendor, *keys)})"
 
 
 def _scored_from(vendor: str, patient: str = "%s", episode: str = "%s") -> str:

@@ -87,9 +87,8 @@ def resolve_link(token: str) -> CheckinLink:
 
 def _link_by_digest(digest: str) -> CheckinLink | None:
     """The link with ``digest``, with its visit, episode, patient, clinic and protocol loaded
-    as ``select_related`` would load them, and the episode's scored assessments for the
-    signals (``CheckinLink.scored_history``), in one SELECT written out (see
-    ``written_sql``)."""
+    as ``select_related`` would load them, and what the signals read of the episode
+    (``CheckinLink.episode_read``), in one SELECT written out (see ``written_sql``)."""
     rows = written_sql.fetch(_link_sql(connection.vendor), [AssessmentStatus.SCORED.value, digest])
     if not rows:
         return None
@@ -107,7 +106,7 @@ def _link_by_digest(digest: str) -> CheckinLink | None:
     Episode.patient.field.set_cached_value(episode, patient)
     Patient.clinic.field.set_cached_value(patient, clinic)
     Episode.protocol.field.set_cached_value(episode, protocol)
-    link.scored_history = feedback.history(episode, rows[0][-1])
+    link.episode_read = feedback.episode_read(episode, *rows[0][-2:])
     return link
 
 
@@ -134,7 +133,7 @@ def _link_sql(vendor: str) -> str:
         return f" JOIN {q(model)} {alias} ON {alias}.{q(model, 'id')} = {on}.{key}"
 
     return (
-        f"SELECT {columns}, {feedback.history_column(vendor, 'episode')}"
+        f"SELECT {columns}, {feedback.episode_read_columns(vendor, 'episode')}"
         f" FROM {q(CheckinLink)} link"
         + join(Visit, "visit", "link", q(CheckinLink, "visit"))
         + join(Episode, "episode", "visit", q(Visit, "episode"))
@@ -179,7 +178,7 @@ def record_assessment(
     # Everything but the writes happens before the transaction: on SQLite it holds the one
     # write lock. The signals read and compute here too (see ``feedback``).
     foresight = feedback.foresee(
-        visit, [fields for _, fields in scored], None if link is None else link.scored_history
+        visit, [fields for _, fields in scored], None if link is None else link.episode_read
     )
     patient = visit.episode.patient
     created = [

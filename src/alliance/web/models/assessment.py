@@ -15,7 +15,7 @@ from alliance.web.models.care import Visit
 from alliance.web.models.patient import Patient
 
 if TYPE_CHECKING:
-    from alliance.web.feedback import History
+    from alliance.web.feedback import EpisodeRead
 
 
 class CheckinLink(models.Model):
@@ -34,9 +34,10 @@ class CheckinLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
-    scored_history: History | None = None
-    """Not stored: the episode's scored assessments as the check-in's link lookup read them
-    along with the link (``actions.checkin``), for its signals; None otherwise."""
+    episode_read: EpisodeRead | None = None
+    """Not stored: what the signals read of the episode (its scored assessments and visits),
+    as the check-in's link lookup read it along with the link (``actions.checkin``); None
+    otherwise."""
 
 
 class AssessmentStatus(models.TextChoices):
