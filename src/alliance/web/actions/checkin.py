@@ -207,6 +207,7 @@ def record_assessment(
         ]
     )
     unexpected = [] if link is None else sorted(set(answers) - set(instruments_for(visit)))
+    # On PostgreSQL a check-in whose signals found nothing may be one statement.
     if link is not None and not unexpected and _stored_at_once(link, foresight, stored, audited):
         return created
     with transaction.atomic():
@@ -266,7 +267,8 @@ def _stored_at_once(
     trip, where the full transaction makes five: BEGIN, the claim, two INSERTs, COMMIT). The
     claim holds only while the episode's scores are as ``foresight`` read them and it has no
     open alert, so that the signals still have nothing to write. False: nothing was done, and
-    the full transaction decides (the link was used, or the episode changed)."""
+    the full transaction decides (the link was used, or the episode changed or has open
+    alerts)."""
     if connection.vendor != "postgresql" or not feedback.writes_nothing(foresight):
         return False
     now = timezone.now()
