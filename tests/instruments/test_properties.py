@@ -2,10 +2,12 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from alliance import instruments
+from alliance.instruments.answers import read_answers, record_numbers
 from alliance.instruments.definition import Definition, ResponseScale
 from alliance.instruments.scoring import reverse
 from tests.instruments.toy import TOY_YAML
@@ -14,9 +16,13 @@ CATALOG = instruments.catalog()
 TOY = instruments.parse_definition(TOY_YAML, "toy.yaml")
 
 
-def _answer(scale: ResponseScale) -> st.SearchStrategy[object]:
+def _on_scale(scale: ResponseScale) -> st.SearchStrategy[float]:
     steps = round((scale.max - scale.min) / scale.step)
-    on_scale = st.integers(0, steps).map(lambda k: scale.min + k * scale.step)
+    return st.integers(0, steps).map(lambda k: scale.min + k * scale.step)
+
+
+def _answer(scale: ResponseScale) -> st.SearchStrategy[object]:
+    on_scale = _on_scale(scale)
     options: list[st.SearchStrategy[object]] = [on_scale, on_scale, st.none()]
     if scale.does_not_apply:
         options.append(st.just(instruments.DOES_NOT_APPLY))
@@ -110,7 +116,7 @@ def _record_or_rejection(
 
 
 @settings(max_examples=300, deadline=None)
-@given(administered(), st.data())
+@given(administered([*CATALOG, TOY]), st.data())
 def test_one_record_scores_as_its_row_of_a_table(
     case: tuple[Definition, pd.DataFrame], data: st.DataObject
 ) -> None:
@@ -123,6 +129,10 @@ def test_one_record_scores_as_its_row_of_a_table(
         response = definition.response_for(item.id)
         off_scale = [response.max + 1, -7.5, response.min + response.step / 2]
         record[item.id] = data.draw(st.sampled_from(off_scale))
+    _assert_scored_as_its_row(definition, record)
+
+
+def _assert_scored_as_its_row(definition: Definition, record: dict[str, object]) -> None:
     row = _record_or_rejection(definition, record, as_table=True)
     result = _record_or_rejection(definition, record, as_table=False)
     if not isinstance(row, pd.Series):
@@ -133,6 +143,39 @@ def test_one_record_scores_as_its_row_of_a_table(
         expected = None if pd.isna(row[scale.id]) else float(row[scale.id])
         assert result.scores[scale.id] == expected, (definition.id, scale.id)
     assert (result.status, result.reason) == (str(row["status"]), row["reason"] or "")
+
+
+@pytest.mark.parametrize(
+    "definition", [d for d in [*CATALOG, TOY] if d.weights == "none"], ids=lambda d: d.id
+)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_record_of_numbers_is_read_and_scored_as_its_table_row(
+    definition: Definition, data: st.DataObject
+) -> None:
+    """Numbers and blanks on their scales are read in plain Python (``record_numbers``) to
+    the values the table path reads, and scored to its scores (in plain Python too, where
+    every scale is a sum or a mean); a number off its scale is left to the table path, which
+    names it."""
+    ids = [item.id for item in definition.items]
+    record: dict[str, object] = {
+        item: data.draw(_on_scale(definition.response_for(item))) for item in ids
+    }
+    record |= dict.fromkeys(data.draw(st.sets(st.sampled_from(ids), max_size=len(ids))))
+    if data.draw(st.booleans()):
+        off = data.draw(st.sampled_from(ids))
+        response = definition.response_for(off)
+        record[off] = data.draw(st.sampled_from([response.max + response.step / 2, -0.5]))
+    numbers = record_numbers(definition, record)
+    table = pd.DataFrame([record], dtype=object)
+    try:
+        read = read_answers(definition, table).values[:, 0]
+    except instruments.AnswerError:
+        assert numbers is None
+        return
+    assert numbers is not None
+    np.testing.assert_array_equal(numbers, read)
+    _assert_scored_as_its_row(definition, record)
 
 
 def _scale_by_hand(definition: Definition, scale_id: str, answers: dict[str, object]) -> float:
