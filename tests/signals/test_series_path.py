@@ -140,7 +140,7 @@ def test_at_a_visit_it_finds_the_table_paths_alerts_at_that_visit(
     assert found > 50
 
 
-def test_other_parameters_give_the_same_alerts_on_both_paths() -> None:
+def test_other_parameters_give_the_same_alerts_on_both_paths_and_at_a_visit() -> None:
     parameters = signals.SignalParameters(
         watched=(
             signals.Watched(instrument="srs", scale="total", drop=1.0, any_drop=True),
@@ -153,9 +153,16 @@ def test_other_parameters_give_the_same_alerts_on_both_paths() -> None:
         reliable_z=1.0,
     )
     rng = np.random.default_rng(10)
+    fired = set()
     for _ in range(100):
-        table, per_series = both_paths(random_clinic(rng), parameters, None, None)
+        clinic = random_clinic(rng)
+        table, per_series = both_paths(clinic, parameters, None, None)
         assert per_series == table
+        latest = int(clinic[0]["visit"].max())
+        table, per_series = both_paths(clinic, parameters, None, None, at_visit=latest)
+        assert per_series == table
+        fired |= {alert.rule for alert in table}
+    assert {"any_drop", "drop_from_previous", "drop_from_baseline", "below_cutoff"} <= fired
 
 
 def test_a_score_that_is_not_a_number_is_refused_on_both_paths() -> None:

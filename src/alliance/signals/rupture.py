@@ -25,7 +25,7 @@ from alliance.instruments.interpretation import OPERATORS, InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters, Watched, derived
-from alliance.signals.series import Split, at, by_scale
+from alliance.signals.series import Bundle, Split, by_scale
 
 SIGNAL = "rupture"
 
@@ -55,6 +55,7 @@ def rupture_alerts(
 
     The watched scales are checked together, on their rows laid end to end: an episode has
     a few rows per scale, and each array operation costs the same for one row as for ten.
+    At one visit (a check-in's), the few rows there are checked in plain Python instead.
     """
     watched = [
         (rule, scales[key])
@@ -63,13 +64,13 @@ def rupture_alerts(
     ]
     if not watched:
         return []
+    if at_visit is not None:
+        return _alerts_at(watched, parameters, at_visit)
     bundles = [bundle for _, bundle in watched]
     lengths = [len(bundle.score) for bundle in bundles]
     score = np.concatenate([bundle.score for bundle in bundles])
     visit = np.concatenate([bundle.visit for bundle in bundles])
-    rows = np.flatnonzero(at(visit, at_visit))
-    if not len(rows):
-        return []
+    rows = np.arange(len(visit))
     segment = np.repeat(np.arange(len(bundles)), lengths)[rows]
     names = np.concatenate([bundle.series for bundle in bundles])
     # A run of one series within one bundle gets its own number.
@@ -130,6 +131,81 @@ def rupture_alerts(
             )
         )
     return found
+
+
+def _alerts_at(
+    watched: list[tuple[_WatchedRule, Bundle]], parameters: SignalParameters, at_visit: int
+) -> list[Alert]:
+    """``rupture_alerts`` at one visit, by the same rules in the same order (by watched
+    scale, then rule, then row), in plain Python: there are a handful of rows to check."""
+    at = [
+        [i for i, visit in enumerate(bundle.visit.tolist()) if visit == at_visit]
+        for _, bundle in watched
+    ]
+    if not any(at):
+        return []
+    thresholds = [
+        drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
+        for rule, _ in watched
+    ]
+    found = []
+    for (rule, bundle), rows, threshold in zip(watched, at, thresholds, strict=True):
+        scores, names = bundle.score.tolist(), bundle.series.tolist()
+        checked = []
+        for i in rows:
+            before = _scores_before(scores, names, i, parameters.baseline_visits)
+            previous = before[0] if before else math.nan
+            baseline = sum(before) / len(before) if len(before) >= 2 else math.nan
+            checked.append((i, scores[i], previous, baseline))
+        fired = [
+            ("drop_from_previous", i, current, previous, threshold)
+            for i, current, previous, _ in checked
+            if previous - current >= threshold
+        ]
+        fired += [
+            ("drop_from_baseline", i, current, baseline, threshold)
+            for i, current, _, baseline in checked
+            if baseline - current >= threshold
+        ]
+        if rule.watched.any_drop:
+            fired += [
+                ("any_drop", i, current, previous, 0.0)
+                for i, current, previous, _ in checked
+                if previous - current > 0
+            ]
+        fired += [
+            ("below_cutoff", i, current, cutoff.value, cutoff.value)
+            for cutoff in rule.cutoffs
+            for i, current, _, _ in checked
+            if OPERATORS[cutoff.op](current, cutoff.value)
+        ]
+        found += [
+            Alert(
+                patient=str(bundle.patient[i]),
+                series=str(names[i]),
+                visit=at_visit,
+                signal=SIGNAL,
+                rule=name,
+                instrument=rule.watched.instrument,
+                scale=rule.watched.scale,
+                value=current,
+                threshold=float(limit),
+                detail=_detail(name, current, reference, float(limit)),
+            )
+            for name, i, current, reference, limit in fired
+        ]
+    return found
+
+
+def _scores_before(scores: list[float], names: list[object], row: int, count: int) -> list[float]:
+    """Up to ``count`` scores before ``row`` within its series, the nearest first (rows
+    sorted by series and visit): ``_earlier`` for one row."""
+    before = []
+    for j in range(row - 1, max(row - count, 0) - 1, -1):
+        if names[j] != names[row]:
+            break
+        before.append(scores[j])
+    return before
 
 
 @dataclass(frozen=True)
