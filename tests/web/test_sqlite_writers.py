@@ -1,9 +1,12 @@
 """SQLite's write transactions queue on a file lock: held from ``BEGIN`` to the commit, the
-rollback or the connection's close, and handed to a waiting writer as soon as it is let go."""
+rollback or the connection's close, and handed to a waiting writer as soon as it is let go.
+The log is copied into the database file by the connections themselves, every so many
+commits, after their turn."""
 
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler
 
 from alliance.web.database import sqlite_database
+from alliance.web.sqlite.base import CHECKPOINT_COMMITS
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +118,28 @@ def test_an_in_memory_database_has_no_queue_file() -> None:
         assert not Path(":memory:-writers").exists()
     finally:
         connection.close()
+
+
+def _notes_in_the_database_file(path: Path) -> int:
+    """The notes the database file itself holds, its log left unread (``immutable``)."""
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as reader:
+        table = reader.execute("SELECT count(*) FROM sqlite_master WHERE name = 'note'")
+        if not table.fetchone()[0]:
+            return 0
+        return int(reader.execute("SELECT count(*) FROM note").fetchone()[0])
+
+
+def test_a_connection_copies_the_log_into_the_file_every_so_many_commits(
+    database: ConnectionHandler, tmp_path: Path
+) -> None:
+    connection, path = database["default"], tmp_path / "probe.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone() == (0,)
+    for commits in range(1, 2 * CHECKPOINT_COMMITS + 1):
+        _begin(connection)
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO note (body) VALUES ('logged')")
+        connection.commit()
+        expected = commits // CHECKPOINT_COMMITS * CHECKPOINT_COMMITS
+        assert _notes_in_the_database_file(path) == expected, commits
