@@ -71,19 +71,15 @@ def rupture_alerts(
     score = np.concatenate([bundle.score for bundle in bundles])
     visit = np.concatenate([bundle.visit for bundle in bundles])
     rows = np.arange(len(visit))
-    segment = np.repeat(np.arange(len(bundles)), lengths)[rows]
+    segment = np.repeat(np.arange(len(bundles)), lengths)
     names = np.concatenate([bundle.series for bundle in bundles])
     # A run of one series within one bundle gets its own number.
     opens = np.ones(len(names), dtype=bool)
     opens[1:] = names[1:] != names[:-1]
     opens[np.cumsum(lengths[:-1], dtype=np.intp)] = True
     series = np.cumsum(opens)
-    thresholds = [
-        drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
-        for rule, _ in watched
-    ]
-    threshold = np.asarray(thresholds)[segment]
-    current = score[rows]
+    threshold = np.asarray(_thresholds(watched, parameters))[segment]
+    current = score
     earlier = _earlier(score, series, rows, parameters.baseline_visits)
     previous = earlier[0]
     known = ~np.isnan(earlier)
@@ -144,11 +140,8 @@ def _alerts_at(
     ]
     if not any(at):
         return []
-    thresholds = [
-        drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
-        for rule, _ in watched
-    ]
     found = []
+    thresholds = _thresholds(watched, parameters)
     for (rule, bundle), rows, threshold in zip(watched, at, thresholds, strict=True):
         scores, names = bundle.score.tolist(), bundle.series.tolist()
         checked = []
@@ -195,6 +188,16 @@ def _alerts_at(
             for name, i, current, reference, limit in fired
         ]
     return found
+
+
+def _thresholds(
+    watched: list[tuple[_WatchedRule, Bundle]], parameters: SignalParameters
+) -> list[float]:
+    """Each watched scale's drop threshold (an error for one that has none)."""
+    return [
+        drop_threshold(rule.watched, parameters) if rule.threshold is None else rule.threshold
+        for rule, _ in watched
+    ]
 
 
 def _scores_before(scores: list[float], names: list[object], row: int, count: int) -> list[float]:
