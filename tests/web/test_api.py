@@ -63,6 +63,12 @@ def test_it_rejects_malformed_answers_with_the_item_and_reason(world: World) -> 
     assert set(problems) == {"q2", "q3"}
     assert problems["q2"]["value"] == "lots"
     assert problems["q3"]["reason"].startswith("is not an allowed answer")
+    # A whole number too large for a float is off the scale too, not a server error.
+    huge = {"answers": {"checkin": {"q1": 8, "q2": 10**400, "q3": 4, "q4": 3}}}
+    response = Client().post(path, huge, content_type="application/json")
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert (problem["item"], problem["value"]) == ("q2", str(10**400))
     assert Assessment.objects.count() == 0
     assert Client().post(path, ANSWERS, content_type="application/json").status_code == 201
 

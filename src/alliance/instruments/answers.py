@@ -219,7 +219,14 @@ def _is_number_or_blank(value: object) -> bool:
 
 
 def _number(value: object) -> float:
-    return np.nan if value is None else float(value)  # type: ignore[arg-type]
+    """An answer as a float: NaN when blank, infinite (off every scale) when a whole number
+    is too large for a float."""
+    if value is None:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def _read_column(
