@@ -40,6 +40,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _commits = 0
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
+        """Django's connection, with SQLite's own checkpoints off (see the module docstring;
+        a write outside a transaction is not counted, and the next checkpoint copies it)."""
         connection: sqlite3.Connection = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
             connection.execute("PRAGMA wal_autocheckpoint=0")
