@@ -69,6 +69,12 @@ def test_it_rejects_malformed_answers_with_the_item_and_reason(world: World) -> 
     assert response.status_code == 422
     [problem] = response.json()["problems"]
     assert (problem["item"], problem["value"]) == ("q2", str(10**400))
+    # JSON's nonstandard NaN is not a blank answer: it could not be stored as given.
+    nan = b'{"answers": {"checkin": {"q1": 8, "q2": 7, "q3": NaN, "q4": 3}}}'
+    response = Client().post(path, nan, content_type="application/json")
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert (problem["item"], problem["reason"]) == ("q3", "must be a number, a text or null")
     assert Assessment.objects.count() == 0
     assert Client().post(path, ANSWERS, content_type="application/json").status_code == 201
 

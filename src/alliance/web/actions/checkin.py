@@ -8,6 +8,7 @@ gets the assessments it already created back, never a duplicate.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -340,7 +341,7 @@ def score_answers(
     problems += [
         AnswerProblem(instrument_id, name, _cell(value), _("must be a number, a text or null"))
         for name, value in items.items()
-        if isinstance(value, bool | list | dict)
+        if isinstance(value, bool | list | dict) or _is_nan(value)
     ]
     if problems:
         raise AnswersRejectedError(problems)
@@ -366,6 +367,11 @@ def score_answers(
         "status": result.status,
         "reason": result.reason,
     }
+
+
+def _is_nan(value: Any) -> bool:
+    """A float NaN (JSON's nonstandard ``NaN``): not a number, and not storable as JSON."""
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _cell(value: Any) -> str:
