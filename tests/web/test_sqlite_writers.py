@@ -9,6 +9,7 @@ import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ def test_an_in_memory_database_has_no_queue_file() -> None:
 
 def _notes_in_the_database_file(path: Path) -> int:
     """The notes the database file itself holds, its log left unread (``immutable``)."""
-    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as reader:
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as reader:
         table = reader.execute("SELECT count(*) FROM sqlite_master WHERE name = 'note'")
         if not table.fetchone()[0]:
             return 0
