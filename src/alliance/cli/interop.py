@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from alliance import instruments
-from alliance.cli_common import load_definition
+from alliance.cli.common import load_definition
 from alliance.instruments.definition import Definition
 
 
@@ -197,7 +197,7 @@ def export_fhir_bundle(
     if not identifiable:
         raise click.UsageError("a FHIR Bundle holds patient codes and dates: add --identifiable")
     if folder is None:
-        from alliance.cli_clinic import export_bundle
+        from alliance.cli.clinic import export_bundle
 
         export_bundle(str(username), clinic_name, output)
         return
@@ -248,7 +248,7 @@ def import_fhir_bundle(
     if (output is None) == (username is None):
         raise click.UsageError("give -o FOLDER for tables or --as USERNAME for the clinic")
     if output is None:
-        from alliance.cli_clinic import import_bundle
+        from alliance.cli.clinic import import_bundle
 
         import_bundle(str(username), clinic_name, therapist, file)
         return
@@ -309,7 +309,7 @@ def export_research_command(
 
     folder = _tables_or_clinic(tables, username)
     if folder is None:
-        from alliance.cli_clinic import export_research as from_clinic
+        from alliance.cli.clinic import export_research as from_clinic
 
         from_clinic(str(username), clinic_name, output, identifiable, min_count)
         return
@@ -353,7 +353,7 @@ def export_redcap_project(
 
     folder = _tables_or_clinic(tables, username)
     if folder is None:
-        from alliance.cli_clinic import export_redcap
+        from alliance.cli.clinic import export_redcap
 
         export_redcap(str(username), clinic_name, output)
         return

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from alliance import instruments
-from alliance.cli_analyze import analyze
-from alliance.cli_common import load_definition, start_django
-from alliance.cli_evidence import evidence
-from alliance.cli_interop import export_group, import_group
+from alliance.cli.analyze import analyze
+from alliance.cli.common import load_definition, start_django
+from alliance.cli.evidence import evidence
+from alliance.cli.interop import export_group, import_group
 from alliance.instruments.definition import Definition
 from alliance.instruments.wording import WordingError
 
@@ -220,7 +220,7 @@ def synth(patients: int, seed: int, enhanced_arm: bool, output: Path, file_forma
 @main.command(name="tour")
 def tour() -> None:
     """A short tour: score a patient's alliance and disability over an episode of care."""
-    from alliance.demo import run_demo
+    from alliance.cli.tour import run_demo
 
     run_demo(console)
 

@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from alliance.cli_common import start_django
+from alliance.cli.common import start_django
 
 if TYPE_CHECKING:
     from alliance.web.models import User
