@@ -1,10 +1,9 @@
-"""The command-line demo: one patient's alliance and disability scored over an episode of care.
-
-It stands in for the demo clinic until the web application exists.
-"""
+"""``alliance tour``: one patient's alliance and disability scored over an episode of care,
+printed in the terminal (``alliance demo`` serves a whole synthetic clinic instead)."""
 
 from __future__ import annotations
 
+import click
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +20,12 @@ ODI_VISITS: dict[int, list[int | None]] = {
     3: [2, 1, 3, 2, 2, None, 2, 2, 2, 2],
     6: [1, 0, 2, 1, 1, None, 1, 1, 1, 1],
 }
+
+
+@click.command(name="tour")
+def tour() -> None:
+    """A short tour: score a patient's alliance and disability over an episode of care."""
+    run_demo(Console())
 
 
 def _frame(visits: dict[int, list[int | None]]) -> pd.DataFrame:
