@@ -46,7 +46,7 @@ from alliance.interop.review_files import (
     write_flow,
     write_project,
 )
-from alliance.stats._data import AnalysisError
+from alliance.stats import AnalysisError
 from alliance.stats.meta import METHODS, meta_analysis
 
 P = ParamSpec("P")

@@ -25,7 +25,7 @@ from alliance.evidence.review.project import ReviewProject
 from alliance.evidence.review.project_files import ProjectFileError
 from alliance.evidence.review.screening import Stage, Status, blinded_queue
 from alliance.interop.review_files import project_texts_from_zip
-from alliance.stats._data import AnalysisError
+from alliance.stats import AnalysisError
 from alliance.stats.meta import meta_analysis
 from alliance.web import actions
 from alliance.web.actions.review import (
