@@ -7,9 +7,13 @@ import pytest
 from alliance.evidence.catalogue import bundled_catalogue
 from alliance.evidence.review.charting import (
     STUDY_FORM,
+    ChartedStudy,
     ChartingError,
+    MixedEffectTypesError,
+    TooFewStudiesError,
     chart,
     meta_analysis_frame,
+    poolable_effects,
     to_study,
 )
 
@@ -53,6 +57,33 @@ def test_it_feeds_the_meta_analysis_only_studies_with_an_effect_and_its_error() 
     frame = meta_analysis_frame([with_effect, without])
     assert frame["study"].tolist() == ["ferreira2013"]
     assert frame.loc[0, "vi"] == pytest.approx(0.07**2)
+
+
+def _charted(study: str, kind: str, effect: str = "0.3") -> ChartedStudy:
+    values = (("effect_size", effect), ("standard_error", "0.1"), ("effect_size_type", kind))
+    return ChartedStudy(f"db-{study}", study, "ana", values)
+
+
+def test_it_pools_two_or_more_studies_of_one_effect_size_type() -> None:
+    effects = poolable_effects([_charted("a2019", "smd"), _charted("b2020", "smd")])
+    assert effects.kind == "smd"
+    assert effects.frame["study"].tolist() == ["a2019", "b2020"]
+    unstated = poolable_effects([_charted("a2019", ""), _charted("b2020", "")])
+    assert unstated.kind == ""
+
+
+def test_it_refuses_to_pool_fewer_than_two_studies_with_both_numbers() -> None:
+    no_error = ChartedStudy("db-c", "c2021", "ana", (("effect_size", "0.2"),))
+    with pytest.raises(TooFewStudiesError, match=r"\(1 so far\)") as caught:
+        poolable_effects([_charted("a2019", "smd"), no_error])
+    assert caught.value.count == 1
+
+
+def test_it_refuses_to_pool_mixed_effect_size_types_naming_them_in_order() -> None:
+    charts = [_charted("a2019", "smd"), _charted("b2020", "r"), _charted("c2021", "smd")]
+    with pytest.raises(MixedEffectTypesError, match=re.escape("mix types (r, smd)")) as caught:
+        poolable_effects(charts)
+    assert caught.value.kinds == ("r", "smd")
 
 
 @pytest.mark.parametrize(

@@ -50,3 +50,12 @@ def test_it_refuses_to_pool_mixed_effect_size_types(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["evidence", "review", "meta", str(folder)])
     assert result.exit_code == 1
     assert "mix types (r, smd)" in result.output
+
+
+def test_it_says_why_one_charted_study_cannot_be_pooled(tmp_path: Path) -> None:
+    project = ReviewProject("r", ("ana", "ben"), (), (), charts=())
+    write_project(project, tmp_path / "review")
+    result = CliRunner().invoke(main, ["evidence", "review", "meta", str(tmp_path / "review")])
+    assert result.exit_code == 1
+    assert "pooling needs at least two charted studies" in result.output
+    assert "(0 so far)" in result.output

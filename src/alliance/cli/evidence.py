@@ -22,8 +22,9 @@ from alliance.evidence.review.agreement import agreement
 from alliance.evidence.review.charting import (
     STUDY_FORM,
     ChartingError,
+    PoolingError,
     chart,
-    meta_analysis_frame,
+    poolable_effects,
 )
 from alliance.evidence.review.dedup import Override
 from alliance.evidence.review.prisma import FlowError, prisma_counts
@@ -56,6 +57,7 @@ ERRORS = (
     ProjectFileError,
     ScreeningError,
     ChartingError,
+    PoolingError,
     FlowError,
     KeyError,
     AnalysisError,
@@ -412,12 +414,7 @@ def prisma_command(folder: Path, output: Path | None) -> None:
 @clear_errors
 def meta_command(folder: Path, method: str) -> None:
     """Pool the charted effect sizes (with their standard errors) in a meta-analysis."""
-    frame = meta_analysis_frame(read_project(folder).charts)
-    kinds = sorted(set(frame["effect_size_type"]) - {""})
-    if len(kinds) > 1:
-        raise click.ClickException(
-            f"the charted effect sizes mix types ({', '.join(kinds)}): pool one type at a time"
-        )
+    effects = poolable_effects(read_project(folder).charts)
     pooled = cast(Literal["FE", "DL", "REML", "PM"], method)
-    result = meta_analysis(frame, effect="yi", variance="vi", labels="study", method=pooled)
+    result = meta_analysis(effects.frame, effect="yi", variance="vi", labels="study", method=pooled)
     click.echo(result.summary())

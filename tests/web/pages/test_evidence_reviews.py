@@ -313,6 +313,17 @@ def test_the_meta_analysis_says_why_it_cannot_pool(world: World) -> None:
     assert "Pooling needs at least two charted studies" in html
 
 
+def test_the_meta_analysis_refuses_to_pool_mixed_effect_size_types(world: World) -> None:
+    review = _review(world)
+    _screen_everything(world, review)
+    for record, kind in (("cinahl-1", "smd"), ("cinahl-2", "r")):
+        values = {"citation": f"Study {record}", "year": "2020", "effect_size_type": kind}
+        values |= {"effect_size": "0.3", "standard_error": "0.1"}
+        chart_report(world.owner, review, record, record.replace("-", "_"), values)
+    html = signed_in(world.owner).get(f"/evidence/reviews/{review.pk}/meta/").content.decode()
+    assert "The charted effect sizes mix types (r, smd): pool one type at a time." in html
+
+
 def test_review_pages_cost_the_same_queries_for_few_and_many_rows(world: World) -> None:
     client = signed_in(world.owner)
     first = _review(world)

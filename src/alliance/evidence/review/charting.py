@@ -32,6 +32,39 @@ class ChartingError(ValueError):
     """Raised when a charted value does not fit its field; the message names both."""
 
 
+class PoolingError(ValueError):
+    """Raised when the charted effect sizes cannot be pooled; the message says why."""
+
+
+class TooFewStudiesError(PoolingError):
+    """Fewer than two charted studies have both an effect size and its standard error."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(
+            "pooling needs at least two charted studies with an effect size and its standard "
+            f"error ({count} so far)"
+        )
+
+
+class MixedEffectTypesError(PoolingError):
+    """The charted effect sizes are of more than one type (e.g. r and smd)."""
+
+    def __init__(self, kinds: tuple[str, ...]) -> None:
+        self.kinds = kinds
+        super().__init__(
+            f"the charted effect sizes mix types ({', '.join(kinds)}): pool one type at a time"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PoolableEffects:
+    """The charted effect sizes a meta-analysis may pool, and their one type ("" if unstated)."""
+
+    frame: pd.DataFrame
+    kind: str
+
+
 @dataclass(frozen=True)
 class FormField:
     id: str
@@ -185,6 +218,18 @@ def meta_analysis_frame(charts: list[ChartedStudy] | tuple[ChartedStudy, ...]) -
     frame = pd.DataFrame(rows, columns=["study", "citation", "effect_size_type", "yi", "sei"])
     frame["vi"] = frame["sei"] ** 2
     return frame
+
+
+def poolable_effects(charts: list[ChartedStudy] | tuple[ChartedStudy, ...]) -> PoolableEffects:
+    """The ``meta_analysis_frame`` of ``charts`` once it may be pooled: two studies or more, all
+    of one effect-size type; otherwise ``TooFewStudiesError`` or ``MixedEffectTypesError``."""
+    frame = meta_analysis_frame(charts)
+    kinds = tuple(sorted(set(frame["effect_size_type"]) - {""}))
+    if len(frame) < 2:
+        raise TooFewStudiesError(len(frame))
+    if len(kinds) > 1:
+        raise MixedEffectTypesError(kinds)
+    return PoolableEffects(frame, kinds[0] if kinds else "")
 
 
 def _split(text: str) -> tuple[str, ...]:

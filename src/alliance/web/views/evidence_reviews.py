@@ -19,7 +19,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from alliance.evidence.review.agreement import agreement
-from alliance.evidence.review.charting import meta_analysis_frame
+from alliance.evidence.review.charting import (
+    MixedEffectTypesError,
+    TooFewStudiesError,
+    poolable_effects,
+)
 from alliance.evidence.review.prisma import FlowError, PrismaCounts, prisma_counts
 from alliance.evidence.review.project import ReviewProject
 from alliance.evidence.review.project_files import ProjectFileError
@@ -276,29 +280,28 @@ def review_download(request: HttpRequest, review_id: int) -> HttpResponse:
 def meta_page(request: HttpRequest, review_id: int) -> HttpResponse:
     """Random-effects meta-analysis (REML) of the charted effect sizes and standard errors."""
     review = get_review(staff(request), review_id)
-    frame = meta_analysis_frame(project_of(review).charts)
-    result, problem = None, ""
-    kinds = sorted(set(frame["effect_size_type"]) - {""})
-    if len(frame) < 2:
+    result, problem, kind = None, "", ""
+    try:
+        effects = poolable_effects(project_of(review).charts)
+        kind = effects.kind
+        result = meta_analysis(effects.frame, effect="yi", variance="vi", labels="study")
+    except TooFewStudiesError as error:
         problem = _(
             "Pooling needs at least two charted studies with an effect size and its standard "
             "error (%(k)s so far)."
-        ) % {"k": len(frame)}
-    elif len(kinds) > 1:
+        ) % {"k": error.count}
+    except MixedEffectTypesError as error:
         problem = _("The charted effect sizes mix types (%(kinds)s): pool one type at a time.") % {
-            "kinds": ", ".join(kinds)
+            "kinds": ", ".join(error.kinds)
         }
-    else:
-        try:
-            result = meta_analysis(frame, effect="yi", variance="vi", labels="study")
-        except AnalysisError as error:
-            problem = str(error)
+    except AnalysisError as error:
+        problem = str(error)
     context = {
         **tabs(request, "reviews"),
         "review": review,
         "result": result,
         "studies": result.to_frame().to_dict("records") if result else [],
-        "kind": kinds[0] if kinds else "",
+        "kind": kind,
         "problem": problem,
     }
     return render(request, "alliance/evidence/meta.html", context)
