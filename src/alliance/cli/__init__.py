@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from alliance.cli import clinic, instruments, signals, synth, tour
@@ -43,7 +41,3 @@ for command in (
     clinic.restore_command,
 ):
     main.add_command(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
