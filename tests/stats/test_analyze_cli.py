@@ -90,6 +90,29 @@ def test_it_names_a_missing_column_and_fails(clinic_csv: Path) -> None:
     assert "m column 'adherance' is not in the data" in output
 
 
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["predictor", "--x", "nope", "--y", "a"], "x column 'nope'"),
+        (["moderation", "--x", "a", "--w", "nope", "--y", "b"], "w column 'nope'"),
+        (["growth", "--y", "nope", "--time", "a", "--group", "b"], "y column 'nope'"),
+        (["icc", "--targets", "nope", "--raters", "a", "--ratings", "b"], "targets column 'nope'"),
+        (["meta", "--effect", "nope", "--variance", "a"], "effect column 'nope'"),
+        (["experiment", "--y", "nope", "--factor", "a"], "y column 'nope'"),
+        (["path", "--model", "nope ~ a"], "model variable column 'nope'"),
+    ],
+)
+def test_every_analysis_refuses_a_missing_column_in_one_line(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c\n1,2,3\n2,3,5\n3,5,4\n4,4,7\n")
+    code, stdout, output = run("analyze", command[0], str(path), *command[1:], "--json")
+    assert code == 1
+    assert stdout == ""
+    assert output == f"Error: {message} is not in the data\n"
+
+
 def test_it_prints_a_meta_analysis_as_json_with_metafors_numbers(tmp_path: Path) -> None:
     from alliance.stats import effect_sizes
     from tests.stats.test_meta import BCG

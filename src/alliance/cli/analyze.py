@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,29 @@ def _read_table(file: Path) -> pd.DataFrame:
     return pd.read_csv(file)
 
 
-def _emit(result: Any, as_json: bool, report: Path | None) -> None:
-    """Print the result as text or JSON, and write the HTML report when asked."""
+def _run(
+    compute: Callable[[Callable[[int], None]], Any],
+    as_json: bool,
+    report: Path | None,
+    resamples: int | None = None,
+) -> None:
+    """Run one analysis the way every ``analyze`` command does.
+
+    ``compute`` gets a callback counting bootstrap resamples done, shown as a progress bar on
+    standard error when ``resamples`` is given; an ``AnalysisError`` becomes a one-line
+    message; the result is printed as text or JSON, and written as an HTML report when asked.
+    """
+    from rich.progress import Progress
+
+    from alliance import stats
     from alliance.reports import analysis_json, analysis_report
 
+    with Progress(console=Console(stderr=True), transient=True, disable=resamples is None) as bar:
+        task = bar.add_task("resamples", total=resamples)
+        try:
+            result = compute(lambda done: bar.advance(task, done))
+        except stats.AnalysisError as error:
+            raise click.ClickException(str(error)) from error
     click.echo(analysis_json(result) if as_json else result.summary())
     if report is not None:
         report.write_text(analysis_report(result), encoding="utf-8")
@@ -74,29 +94,26 @@ def analyze_mediation(
     report: Path | None,
 ) -> None:
     """Indirect effects of X on Y through mediators, with bootstrap intervals (FILE: CSV)."""
-    from rich.progress import Progress
-
     from alliance import stats
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("resamples", total=boot)
-        try:
-            result = stats.mediation(
-                _read_table(file),
-                x=x,
-                m=list(m),
-                y=y,
-                covariates=list(covariate),
-                serial=serial,
-                n_boot=boot,
-                seed=seed,
-                ci="bca" if ci == "bca" else "percentile",
-                progress=lambda done: progress.advance(task, done),
-                workers=workers,
-            )
-        except stats.AnalysisError as error:
-            raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+    _run(
+        lambda advance: stats.mediation(
+            _read_table(file),
+            x=x,
+            m=list(m),
+            y=y,
+            covariates=list(covariate),
+            serial=serial,
+            n_boot=boot,
+            seed=seed,
+            ci="bca" if ci == "bca" else "percentile",
+            progress=advance,
+            workers=workers,
+        ),
+        as_json,
+        report,
+        resamples=boot,
+    )
 
 
 @analyze.command(name="meta")
@@ -121,18 +138,18 @@ def analyze_meta(
     """Pool study effects: fixed or random effects, heterogeneity, forest and funnel plots."""
     from alliance import stats
 
-    try:
-        result = stats.meta_analysis(
+    _run(
+        lambda _: stats.meta_analysis(
             _read_table(file),
             effect=effect,
             variance=variance,
             method=method,  # type: ignore[arg-type]
             knha=knha,
             labels=label,
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 _ROBUST_OPTION = click.option(
@@ -161,13 +178,13 @@ def analyze_predictor(
     """Regress an outcome on the alliance and covariates (linear, or logistic for 0/1)."""
     from alliance import stats
 
-    try:
-        result = stats.regression(
+    _run(
+        lambda _: stats.regression(
             _read_table(file), y=y, x=list(x), covariates=list(covariate), robust=robust
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="moderation")
@@ -194,8 +211,8 @@ def analyze_moderation(
     """Does W change the effect of X on Y? Simple slopes and the Johnson-Neyman region."""
     from alliance import stats
 
-    try:
-        result = stats.moderation(
+    _run(
+        lambda _: stats.moderation(
             _read_table(file),
             x=x,
             w=w,
@@ -203,10 +220,10 @@ def analyze_moderation(
             covariates=list(covariate),
             at=list(at) or None,
             robust=robust,
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="growth")
@@ -233,8 +250,8 @@ def analyze_growth(
     """Trajectories over visits: a mixed model with a random intercept and slope per patient."""
     from alliance import stats
 
-    try:
-        result = stats.growth(
+    _run(
+        lambda _: stats.growth(
             _read_table(file),
             y=y,
             time=time_column,
@@ -242,10 +259,10 @@ def analyze_growth(
             covariates=list(covariate),
             by_time=list(by_time),
             reml=not ml,
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="reliability")
@@ -262,11 +279,7 @@ def analyze_reliability(
     table = _read_table(file)
     if missing := [item for item in items if item not in table.columns]:
         raise click.ClickException(f"item columns not in the file: {', '.join(missing)}")
-    try:
-        result = stats.scale_reliability(table[list(items)])
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+    _run(lambda _: stats.scale_reliability(table[list(items)]), as_json, report)
 
 
 @analyze.command(name="icc")
@@ -282,13 +295,13 @@ def analyze_icc(
     """The six intraclass correlations (Shrout & Fleiss, McGraw & Wong) from a long table."""
     from alliance import stats
 
-    try:
-        result = stats.intraclass_correlation(
+    _run(
+        lambda _: stats.intraclass_correlation(
             _read_table(file), targets=targets, raters=raters, ratings=ratings
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="change")
@@ -318,18 +331,18 @@ def analyze_change(
     table = _read_table(file)
     if missing := [c for c in (before, after) if c not in table.columns]:
         raise click.ClickException(f"columns not in the file: {', '.join(missing)}")
-    try:
-        result = stats.clinical_change(
+    _run(
+        lambda _: stats.clinical_change(
             pd.to_numeric(table[before], errors="coerce"),
             pd.to_numeric(table[after], errors="coerce"),
             reliability=reliability,
             higher_is_better=higher_is_better,
             sd=sd,
             functional=functional,
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="experiment")
@@ -361,18 +374,18 @@ def analyze_experiment(
         planned = json.loads(contrasts) if contrasts else None
     except json.JSONDecodeError as error:
         raise click.ClickException(f"--contrasts is not valid JSON: {error}") from error
-    try:
-        result = stats.experiment(
+    _run(
+        lambda _: stats.experiment(
             _read_table(file),
             y=y,
             factors=list(factor),
             covariates=list(covariate),
             contrasts=planned,
             ss_type=int(ss_type),
-        )
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+        ),
+        as_json,
+        report,
+    )
 
 
 @analyze.command(name="moderated-mediation")
@@ -408,31 +421,28 @@ def analyze_moderated_mediation(
     report: Path | None,
 ) -> None:
     """Conditional indirect effects and the index of moderated mediation (PROCESS models)."""
-    from rich.progress import Progress
-
     from alliance import stats
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("resamples", total=boot)
-        try:
-            result = stats.moderated_mediation(
-                _read_table(file),
-                x=x,
-                m=list(m),
-                w=w,
-                y=y,
-                model=int(model),  # type: ignore[arg-type]
-                covariates=list(covariate),
-                at=list(at) or None,
-                n_boot=boot,
-                seed=seed,
-                ci="bca" if ci == "bca" else "percentile",
-                progress=lambda done: progress.advance(task, done),
-                workers=workers,
-            )
-        except stats.AnalysisError as error:
-            raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+    _run(
+        lambda advance: stats.moderated_mediation(
+            _read_table(file),
+            x=x,
+            m=list(m),
+            w=w,
+            y=y,
+            model=int(model),  # type: ignore[arg-type]
+            covariates=list(covariate),
+            at=list(at) or None,
+            n_boot=boot,
+            seed=seed,
+            ci="bca" if ci == "bca" else "percentile",
+            progress=advance,
+            workers=workers,
+        ),
+        as_json,
+        report,
+        resamples=boot,
+    )
 
 
 @analyze.command(name="path")
@@ -447,8 +457,8 @@ def analyze_path(file: Path, description: str, as_json: bool, report: Path | Non
     """A path or structural equation model (semopy): estimates and fit indices."""
     from alliance import stats
 
-    try:
-        result = stats.path_model(_read_table(file), description.replace(";", "\n"))
-    except stats.AnalysisError as error:
-        raise click.ClickException(str(error)) from error
-    _emit(result, as_json, report)
+    _run(
+        lambda _: stats.path_model(_read_table(file), description.replace(";", "\n")),
+        as_json,
+        report,
+    )
