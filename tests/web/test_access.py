@@ -9,11 +9,16 @@ reveal that the patient exists.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import hmac
+import io
 from typing import Any
 
 import pytest
 
 from alliance.web import actions
+from alliance.web.models import ClinicKey
 from alliance.web.scope import clinic_shares
 from tests.web.conftest import World, api_client
 
@@ -116,8 +121,8 @@ COLLECTIONS: list[tuple[str, str, dict[str, tuple[int, int | None]]]] = [
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
         "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/export/cohort.csv", {
-        "owner": (200, 4), "colleague": (200, 4), "outsider": (200, 0),
-        "researcher": (200, 4), "lead": (200, 0), "other_admin": (200, 0)}),
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (200, 4), "lead": (403, None), "other_admin": (200, 0)}),
     ("GET", "/api/export/research.zip", {
         "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
         "researcher": (200, None), "lead": (403, None), "other_admin": (409, None)}),
@@ -166,6 +171,44 @@ def test_it_answers_each_collection_route_as_the_matrix_says(
         assert len(response.content.decode().splitlines()) - 1 == count
     else:
         assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [("owner", 403), ("colleague", 403), ("outsider", 403), ("researcher", 200), ("lead", 403),
+     ("admin", 200)],
+)  # fmt: skip
+def test_it_exports_the_cohort_de_identified_to_researchers_and_admins_only(
+    world: World, person: str, status: int
+) -> None:
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 6, "q4": 6}})
+    response = api_client(getattr(world, person)).get("/api/export/cohort.csv")
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert b"subject" not in response.content
+        return
+    text = response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    key = ClinicKey.objects.get(clinic=world.clinic).key_bytes
+
+    def keyed(value: str) -> str:
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+    assert list(rows[0]) == [
+        "subject", "clinic", "therapist", "episode", "condition", "body_region", "setting",
+        "visit", "day", "instrument", "scale", "score",
+    ]  # fmt: skip
+    # the check-in: total the mean of the four answers (5.5); goal q1, task q2, bond q3
+    assert {r["scale"]: float(r["score"]) for r in rows} == {
+        "total": 5.5, "goal": 5.0, "task": 5.0, "bond": 6.0,
+    }  # fmt: skip
+    assert {r["subject"] for r in rows} == {keyed(world.patient.code)}
+    assert {r["episode"] for r in rows} == {keyed(f"episode:{world.episode.pk}")}
+    assert {r["therapist"] for r in rows} == {keyed(f"therapist:{world.owner.pk}")}
+    # the visit of 2026-01-05 is the intake day; one episode's condition is too rare to keep
+    assert {(r["visit"], r["day"], r["condition"]) for r in rows} == {("1", "0", "other")}
+    for secret in (world.patient.code, "2026", "low back pain", "Ada"):
+        assert secret not in text
 
 
 def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -> None:
