@@ -1,8 +1,9 @@
 """The access matrix: six people against every object route of the API, each answer asserted.
 
 Clinic A's patient is treated by the owner and shared with the colleague; the outsider is a
-therapist of the same clinic without a share; the researcher sees clinic A de-identified; the
-lead sees clinic A only through clinic-level pages, so no patient-level route; the other admin
+therapist of the same clinic without a share; the researcher sees clinic A only through the
+de-identified exports and the lead only through clinic-level pages, so neither has a
+patient-level route (a patient's row number, code and dates are not de-identified); the other admin
 runs clinic B. Outside a person's scope the answer is 404, never 403, so a denial does not
 reveal that the patient exists.
 """
@@ -25,7 +26,7 @@ from tests.web.conftest import World, api_client
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ["owner", "colleague", "outsider", "researcher", "lead", "other_admin"]
-READ = dict(zip(PEOPLE, [200, 200, 404, 200, 404, 404], strict=True))
+READ = dict(zip(PEOPLE, [200, 200, 404, 404, 404, 404], strict=True))
 TREAT = dict(zip(PEOPLE, [200, 200, 404, 404, 404, 404], strict=True))
 CREATE = dict(zip(PEOPLE, [201, 201, 404, 404, 404, 404], strict=True))
 OWNER_ONLY = dict(zip(PEOPLE, [201, 403, 404, 404, 404, 404], strict=True))
@@ -98,7 +99,7 @@ def test_it_answers_each_person_as_the_matrix_says(
         ("owner", 1),
         ("colleague", 1),
         ("outsider", 0),
-        ("researcher", 1),
+        ("researcher", 0),
         ("lead", 0),
         ("other_admin", 0),
     ],
@@ -113,10 +114,10 @@ COLLECTIONS: list[tuple[str, str, dict[str, tuple[int, int | None]]]] = [
     # (method, path, person -> (status, items listed or rows exported; None: not counted))
     ("GET", "/api/patients", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
-        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+        "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/assessments", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
-        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+        "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/alerts", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
         "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
@@ -224,6 +225,19 @@ def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -
         assert b"Ada" not in page
         assert b"MRN-1" not in page
         assert b"1980-05-17" not in page
+
+
+def test_it_gives_a_researcher_no_patient_code_and_no_patient_level_answer(world: World) -> None:
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
+    client = api_client(world.researcher)
+    listed = client.get("/api/patients")
+    assert listed.json() == {"items": [], "count": 0}
+    assert world.patient.code.encode() not in listed.content
+    assert client.get("/api/assessments").json()["count"] == 0
+    for path in (f"/api/patients/{world.patient.pk}", f"/api/visits/{world.visit.pk}"):
+        assert client.get(path).status_code == 404
+    # the same clinic's data reaches the researcher de-identified, through the exports
+    assert client.get("/api/export/cohort.csv").status_code == 200
 
 
 def test_it_shows_the_audit_trail_to_the_clinics_own_admin_only(world: World) -> None:
