@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 
 from alliance.web import actions
-from alliance.web.models import ClinicKey
+from alliance.web.models import ClinicKey, Role, Share
 from alliance.web.scope import clinic_shares
-from tests.web.conftest import World, api_client
+from tests.web.conftest import World, api_client, make_user
+from tests.web.pages.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +266,39 @@ def test_it_gives_the_clinics_shares_to_its_own_admin_only(
     world: World, person: str, count: int
 ) -> None:
     assert clinic_shares(getattr(world, person)).count() == count
+
+
+def test_it_refuses_sharing_a_patient_with_their_own_therapist(world: World) -> None:
+    path = f"/api/patients/{world.patient.pk}/shares"
+    answer = api_client(world.owner).post(
+        path, {"therapist_id": world.owner.pk}, content_type="application/json"
+    )
+    assert answer.status_code == 409
+    page = signed_in(world.owner)
+    page.post(f"/patients/{world.patient.pk}/shares/", {"colleague": world.owner.pk})
+    assert not Share.objects.filter(patient=world.patient, therapist=world.owner).exists()
+    shown = page.get(f"/patients/{world.patient.pk}/").content.decode()
+    assert "You treat this patient already" in shown
+
+
+@pytest.mark.parametrize("who", ["researcher", "lead", "admin", "suspended", "other_therapist"])
+def test_the_page_and_the_api_refuse_a_non_colleague_with_the_same_404(
+    world: World, who: str
+) -> None:
+    if who == "suspended":
+        target = make_user(world.clinic, "gone", Role.THERAPIST)
+        target.is_active = False
+        target.save()
+    else:
+        target = getattr(world, who)
+    api = api_client(world.owner).post(
+        f"/api/patients/{world.patient.pk}/shares",
+        {"therapist_id": target.pk},
+        content_type="application/json",
+    )
+    page = signed_in(world.owner).post(
+        f"/patients/{world.patient.pk}/shares/", {"colleague": target.pk}
+    )
+    assert (api.status_code, page.status_code) == (404, 404)
+    assert target.username.encode() not in api.content
+    assert not Share.objects.filter(therapist=target).exists()

@@ -117,6 +117,13 @@ def scoped(
     return queryset.filter(**{f"{via}__in": patients.values("pk")})
 
 
+def share_colleagues(patient: Patient) -> QuerySet[User]:
+    """Whom a patient may be shared with: the active therapists of the patient's clinic. The
+    sharing page and the API both look the colleague up here, so anyone else (a researcher, a
+    suspended account, another clinic's therapist) is the same 404 on both."""
+    return User.objects.filter(clinic_id=patient.clinic_id, role=Role.THERAPIST, is_active=True)
+
+
 def clinic_shares(user: User) -> QuerySet[Share]:
     """The shares of the clinic ``user`` manages (admins only; nothing for anyone else), with
     the patient, the colleague and who granted it, for the admin's shares page."""
