@@ -9,6 +9,7 @@ Clinic B: ``other_admin`` and ``other_therapist``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +19,7 @@ from alliance.web import actions
 from alliance.web.models import Clinic, Episode, Patient, Protocol, Role, User, Visit
 
 PASSWORD = "correct horse battery staple"
+CLIENT_NUMBERS = itertools.count()
 
 
 @dataclass
@@ -100,6 +102,7 @@ def neck_pain_episode(by: User, name: str, start: dt.date) -> Episode:
 
 
 def api_client(user: User) -> Client:
-    """A client that calls the API with a fresh bearer token of ``user``."""
-    token = actions.issue_api_token(user)
+    """A client that calls the API with a fresh bearer token of ``user``, under a client name
+    of its own (a new token replaces only the same client's earlier one)."""
+    token = actions.issue_api_token(user, f"test-{next(CLIENT_NUMBERS)}")
     return Client(headers={"Authorization": f"Bearer {token}"})

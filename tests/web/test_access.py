@@ -1,26 +1,33 @@
 """The access matrix: six people against every object route of the API, each answer asserted.
 
 Clinic A's patient is treated by the owner and shared with the colleague; the outsider is a
-therapist of the same clinic without a share; the researcher sees clinic A de-identified; the
-lead sees clinic A only through clinic-level pages, so no patient-level route; the other admin
+therapist of the same clinic without a share; the researcher sees clinic A only through the
+de-identified exports and the lead only through clinic-level pages, so neither has a
+patient-level route (a patient's row number, code and dates are not de-identified); the other admin
 runs clinic B. Outside a person's scope the answer is 404, never 403, so a denial does not
 reveal that the patient exists.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import hmac
+import io
 from typing import Any
 
 import pytest
 
 from alliance.web import actions
+from alliance.web.models import ClinicKey, Role, Share
 from alliance.web.scope import clinic_shares
-from tests.web.conftest import World, api_client
+from tests.web.conftest import World, api_client, make_user
+from tests.web.pages.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ["owner", "colleague", "outsider", "researcher", "lead", "other_admin"]
-READ = dict(zip(PEOPLE, [200, 200, 404, 200, 404, 404], strict=True))
+READ = dict(zip(PEOPLE, [200, 200, 404, 404, 404, 404], strict=True))
 TREAT = dict(zip(PEOPLE, [200, 200, 404, 404, 404, 404], strict=True))
 CREATE = dict(zip(PEOPLE, [201, 201, 404, 404, 404, 404], strict=True))
 OWNER_ONLY = dict(zip(PEOPLE, [201, 403, 404, 404, 404, 404], strict=True))
@@ -93,7 +100,7 @@ def test_it_answers_each_person_as_the_matrix_says(
         ("owner", 1),
         ("colleague", 1),
         ("outsider", 0),
-        ("researcher", 1),
+        ("researcher", 0),
         ("lead", 0),
         ("other_admin", 0),
     ],
@@ -108,16 +115,16 @@ COLLECTIONS: list[tuple[str, str, dict[str, tuple[int, int | None]]]] = [
     # (method, path, person -> (status, items listed or rows exported; None: not counted))
     ("GET", "/api/patients", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
-        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+        "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/assessments", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
-        "researcher": (200, 1), "lead": (200, 0), "other_admin": (200, 0)}),
+        "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/alerts", {
         "owner": (200, 1), "colleague": (200, 1), "outsider": (200, 0),
         "researcher": (200, 0), "lead": (200, 0), "other_admin": (200, 0)}),
     ("GET", "/api/export/cohort.csv", {
-        "owner": (200, 4), "colleague": (200, 4), "outsider": (200, 0),
-        "researcher": (200, 4), "lead": (200, 0), "other_admin": (200, 0)}),
+        "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
+        "researcher": (200, 4), "lead": (403, None), "other_admin": (200, 0)}),
     ("GET", "/api/export/research.zip", {
         "owner": (403, None), "colleague": (403, None), "outsider": (403, None),
         "researcher": (200, None), "lead": (403, None), "other_admin": (409, None)}),
@@ -168,6 +175,44 @@ def test_it_answers_each_collection_route_as_the_matrix_says(
         assert response.json()["count"] == count
 
 
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [("owner", 403), ("colleague", 403), ("outsider", 403), ("researcher", 200), ("lead", 403),
+     ("admin", 200)],
+)  # fmt: skip
+def test_it_exports_the_cohort_de_identified_to_researchers_and_admins_only(
+    world: World, person: str, status: int
+) -> None:
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 6, "q4": 6}})
+    response = api_client(getattr(world, person)).get("/api/export/cohort.csv")
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert b"subject" not in response.content
+        return
+    text = response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    key = ClinicKey.objects.get(clinic=world.clinic).key_bytes
+
+    def keyed(value: str) -> str:
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+    assert list(rows[0]) == [
+        "subject", "clinic", "therapist", "episode", "condition", "body_region", "setting",
+        "visit", "day", "instrument", "scale", "score",
+    ]  # fmt: skip
+    # the check-in: total the mean of the four answers (5.5); goal q1, task q2, bond q3
+    assert {r["scale"]: float(r["score"]) for r in rows} == {
+        "total": 5.5, "goal": 5.0, "task": 5.0, "bond": 6.0,
+    }  # fmt: skip
+    assert {r["subject"] for r in rows} == {keyed(world.patient.code)}
+    assert {r["episode"] for r in rows} == {keyed(f"episode:{world.episode.pk}")}
+    assert {r["therapist"] for r in rows} == {keyed(f"therapist:{world.owner.pk}")}
+    # the visit of 2026-01-05 is the intake day; one episode's condition is too rare to keep
+    assert {(r["visit"], r["day"], r["condition"]) for r in rows} == {("1", "0", "other")}
+    for secret in (world.patient.code, "2026", "low back pain", "Ada"):
+        assert secret not in text
+
+
 def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -> None:
     actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
     client = api_client(world.researcher)
@@ -181,6 +226,19 @@ def test_it_never_shows_identity_fields_in_a_researchers_answers(world: World) -
         assert b"Ada" not in page
         assert b"MRN-1" not in page
         assert b"1980-05-17" not in page
+
+
+def test_it_gives_a_researcher_no_patient_code_and_no_patient_level_answer(world: World) -> None:
+    actions.record_assessment(world.visit, {"checkin": {"q1": 5, "q2": 5, "q3": 5, "q4": 5}})
+    client = api_client(world.researcher)
+    listed = client.get("/api/patients")
+    assert listed.json() == {"items": [], "count": 0}
+    assert world.patient.code.encode() not in listed.content
+    assert client.get("/api/assessments").json()["count"] == 0
+    for path in (f"/api/patients/{world.patient.pk}", f"/api/visits/{world.visit.pk}"):
+        assert client.get(path).status_code == 404
+    # the same clinic's data reaches the researcher de-identified, through the exports
+    assert client.get("/api/export/cohort.csv").status_code == 200
 
 
 def test_it_shows_the_audit_trail_to_the_clinics_own_admin_only(world: World) -> None:
@@ -208,3 +266,39 @@ def test_it_gives_the_clinics_shares_to_its_own_admin_only(
     world: World, person: str, count: int
 ) -> None:
     assert clinic_shares(getattr(world, person)).count() == count
+
+
+def test_it_refuses_sharing_a_patient_with_their_own_therapist(world: World) -> None:
+    path = f"/api/patients/{world.patient.pk}/shares"
+    answer = api_client(world.owner).post(
+        path, {"therapist_id": world.owner.pk}, content_type="application/json"
+    )
+    assert answer.status_code == 409
+    page = signed_in(world.owner)
+    page.post(f"/patients/{world.patient.pk}/shares/", {"colleague": world.owner.pk})
+    assert not Share.objects.filter(patient=world.patient, therapist=world.owner).exists()
+    shown = page.get(f"/patients/{world.patient.pk}/").content.decode()
+    assert "You treat this patient already" in shown
+
+
+@pytest.mark.parametrize("who", ["researcher", "lead", "admin", "suspended", "other_therapist"])
+def test_the_page_and_the_api_refuse_a_non_colleague_with_the_same_404(
+    world: World, who: str
+) -> None:
+    if who == "suspended":
+        target = make_user(world.clinic, "gone", Role.THERAPIST)
+        target.is_active = False
+        target.save()
+    else:
+        target = getattr(world, who)
+    api = api_client(world.owner).post(
+        f"/api/patients/{world.patient.pk}/shares",
+        {"therapist_id": target.pk},
+        content_type="application/json",
+    )
+    page = signed_in(world.owner).post(
+        f"/patients/{world.patient.pk}/shares/", {"colleague": target.pk}
+    )
+    assert (api.status_code, page.status_code) == (404, 404)
+    assert target.username.encode() not in api.content
+    assert not Share.objects.filter(therapist=target).exists()

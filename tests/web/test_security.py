@@ -17,13 +17,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import pytest_django.fixtures
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from alliance.web import actions
+from alliance.web.actions.accounts import token_digest
 from alliance.web.middleware import SESSION_STARTED
-from alliance.web.models import AuditEvent, Patient
+from alliance.web.models import ApiToken, AuditEvent, Patient, Role
 from tests.web.conftest import PASSWORD, World, api_client
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,93 @@ def test_it_dates_the_absolute_lifetime_from_the_first_signed_in_request(world: 
     client = _signed_in()
     store = SessionStore(session_key=_session_key(client))
     assert abs(float(store[SESSION_STARTED]) - time.time()) < 60
+
+
+# API tokens: the sessions' limits, revocable, one per client
+
+
+def _token(client: str = "api", username: str = "owner") -> str:
+    body = {"username": username, "password": PASSWORD, "client": client}
+    response = Client().post("/api/auth/token", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return str(response.json()["token"])
+
+
+def _status(token: str) -> int:
+    return Client(headers={"Authorization": f"Bearer {token}"}).get("/api/patients").status_code
+
+
+def _token_moved_back(token: str, *, used: timedelta, issued: timedelta = timedelta(0)) -> None:
+    """As if the token had last been used ``used`` ago and issued ``issued`` ago."""
+    row = ApiToken.objects.get(digest=token_digest(token))
+    row.last_used_at -= used
+    row.created_at -= issued
+    row.expires_at -= issued
+    row.save()
+
+
+def test_it_keeps_a_token_idle_for_29_minutes_and_ends_one_idle_for_31(world: World) -> None:
+    kept, ended = _token("kept"), _token("ended")
+    _token_moved_back(kept, used=timedelta(minutes=29))
+    _token_moved_back(ended, used=timedelta(minutes=31))
+    assert (_status(kept), _status(ended)) == (200, 401)
+    row = ApiToken.objects.get(digest=token_digest(kept))
+    assert timezone.now() - row.last_used_at < timedelta(minutes=1)  # the use counted
+
+
+def test_it_ends_an_active_token_12_hours_after_it_was_issued(world: World) -> None:
+    kept, ended = _token("kept"), _token("ended")
+    _token_moved_back(kept, used=timedelta(0), issued=ABSOLUTE - timedelta(minutes=1))
+    _token_moved_back(ended, used=timedelta(0), issued=ABSOLUTE + timedelta(minutes=1))
+    assert (_status(kept), _status(ended)) == (200, 401)
+
+
+def test_it_bounds_tokens_by_the_session_settings(
+    world: World, settings: pytest_django.fixtures.SettingsWrapper
+) -> None:
+    settings.SESSION_IDLE_SECONDS = 5 * 60
+    settings.SESSION_ABSOLUTE_SECONDS = 2 * 3600
+    idle, old = _token("idle"), _token("old")
+    row = ApiToken.objects.get(digest=token_digest(old))
+    assert row.expires_at - row.created_at == timedelta(hours=2)
+    _token_moved_back(idle, used=timedelta(minutes=6))
+    _token_moved_back(old, used=timedelta(0), issued=timedelta(hours=2, minutes=1))
+    assert (_status(idle), _status(old)) == (401, 401)
+
+
+def test_it_revokes_the_token_presented_and_no_other(world: World) -> None:
+    script, notebook = _token("script"), _token("notebook")
+    bearer = Client(headers={"Authorization": f"Bearer {script}"})
+    assert bearer.delete("/api/auth/token").status_code == 204
+    assert (_status(script), _status(notebook)) == (401, 200)
+    assert bearer.delete("/api/auth/token").status_code == 401
+    assert AuditEvent.objects.filter(action="api_token_revoked", actor=world.owner).count() == 1
+    assert _signed_in().delete("/api/auth/token").status_code == 401  # a session has no token
+
+
+def test_it_keeps_one_token_per_client(world: World) -> None:
+    first = _token("script")
+    second = _token("script")
+    other = _token("notebook")
+    assert (_status(first), _status(second), _status(other)) == (401, 200, 200)
+    assert ApiToken.objects.filter(user=world.owner).count() == 2
+    assert _status(_token()) == 200  # a request naming no client is the client "api"
+
+
+def test_it_revokes_every_token_of_a_suspended_account(world: World) -> None:
+    tokens = [_token("script"), _token("notebook")]
+    actions.change_role(world.admin, world.owner, Role.THERAPIST, active=False)
+    assert ApiToken.objects.filter(user=world.owner).count() == 0
+    actions.change_role(world.admin, world.owner, Role.THERAPIST, active=True)
+    assert [_status(t) for t in tokens] == [401, 401]
+
+
+def test_it_ends_every_token_issued_before_a_password_change(world: World) -> None:
+    tokens = [_token("script"), _token("notebook")]
+    world.owner.set_password(PASSWORD)  # the same password, as `manage changepassword` sets it
+    world.owner.save()
+    assert [_status(t) for t in tokens] == [401, 401]
+    assert _status(_token("script")) == 200
 
 
 # CSRF

@@ -6,7 +6,9 @@ object exists.
 
 - A therapist sees the patients they treat and those a colleague shared with them, in their
   own clinic, identifiable details included.
-- A researcher sees every patient of their clinic, de-identified: never ``Identity``.
+- A researcher sees no patient one by one: the patient-level routes answer with row numbers,
+  codes and dates, which are not de-identified. Researchers read their clinic's data through
+  the de-identified exports (``may_export``) and the clinic-level views.
 - An admin manages the clinic's staff, protocols and audit trail, and sees no patient; the
   admin's pages reach clinic-wide rows, such as shares, through helpers here (``clinic_shares``).
 - A clinic lead sees no patient one by one: only clinic-level views (counts, distributions,
@@ -54,17 +56,15 @@ REVIEWER_ROLES: tuple[Role, ...] = (Role.THERAPIST, Role.RESEARCHER, Role.ADMIN)
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
-    """The patients ``user`` may see one by one (never a lead's or an admin's)."""
+    """The patients ``user`` may see one by one: a therapist's own and shared patients (none
+    for a researcher, a lead or an admin)."""
     clinic_id = _clinic_on_duty(user)
     if clinic_id is None:
         return Patient.objects.none()
-    in_clinic = Patient.objects.filter(clinic_id=clinic_id)
-    if user.role == Role.RESEARCHER:
-        return in_clinic
-    if user.role == Role.THERAPIST:
-        shared = Share.objects.filter(patient=OuterRef("pk"), therapist=user)
-        return in_clinic.filter(Q(therapist=user) | Exists(shared))
-    return Patient.objects.none()
+    if user.role != Role.THERAPIST:
+        return Patient.objects.none()
+    shared = Share.objects.filter(patient=OuterRef("pk"), therapist=user)
+    return Patient.objects.filter(clinic_id=clinic_id).filter(Q(therapist=user) | Exists(shared))
 
 
 def may_export(user: User, *, identifiable: bool) -> bool:
@@ -115,6 +115,13 @@ def scoped(
     else:
         patients = identifiable_patients(user) if to_treat else visible_patients(user)
     return queryset.filter(**{f"{via}__in": patients.values("pk")})
+
+
+def share_colleagues(patient: Patient) -> QuerySet[User]:
+    """Whom a patient may be shared with: the active therapists of the patient's clinic. The
+    sharing page and the API both look the colleague up here, so anyone else (a researcher, a
+    suspended account, another clinic's therapist) is the same 404 on both."""
+    return User.objects.filter(clinic_id=patient.clinic_id, role=Role.THERAPIST, is_active=True)
 
 
 def clinic_shares(user: User) -> QuerySet[Share]:

@@ -2,7 +2,13 @@
 one atomic transaction that writes its audit row inside it. Views, the API and the command
 line call these and nothing else writes."""
 
-from alliance.web.actions.accounts import create_clinic, create_user, issue_api_token
+from alliance.web.actions.accounts import (
+    create_clinic,
+    create_user,
+    issue_api_token,
+    revoke_api_token,
+    revoke_user_tokens,
+)
 from alliance.web.actions.alerts import (
     acknowledge_alert,
     raise_alert,
@@ -82,7 +88,9 @@ __all__ = [
     "register_patient",
     "resolve_alert",
     "resolve_link",
+    "revoke_api_token",
     "revoke_share",
+    "revoke_user_tokens",
     "schedule_visit",
     "set_therapist_comparison",
     "share_patient",

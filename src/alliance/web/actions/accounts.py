@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,8 @@ from alliance.web.actions.errors import NotAllowedError
 from alliance.web.audit import record
 from alliance.web.models import ApiToken, Clinic, ClinicKey, Role, User
 
-TOKEN_DAYS = 90
+DEFAULT_CLIENT = "api"
+"""The client a token request names when it names none."""
 
 
 def create_clinic(name: str) -> Clinic:
@@ -47,14 +49,40 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_api_token(user: User) -> str:
-    """A new API token for ``user``; the secret is returned once and never stored."""
+def issue_api_token(user: User, client: str = DEFAULT_CLIENT) -> str:
+    """A new API token for ``user`` and ``client``, replacing that client's earlier token; the
+    secret is returned once and never stored. It lapses as a session does (idle, absolute)."""
     secret = secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
-        token = ApiToken.objects.create(
+        token, created = ApiToken.objects.update_or_create(
             user=user,
-            digest=token_digest(secret),
-            expires_at=timezone.now() + timedelta(days=TOKEN_DAYS),
+            client=client,
+            defaults={
+                "digest": token_digest(secret),
+                "password_stamp": user.get_session_auth_hash(),
+                "created_at": now,
+                "last_used_at": now,
+                "expires_at": now + timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS),
+            },
         )
-        record("api_token_issued", actor=user, target=token)
+        record("api_token_issued", actor=user, target=token, detail={"replaced": not created})
     return secret
+
+
+def revoke_api_token(secret: str) -> None:
+    """End the token whose secret is ``secret``; one already ended stays ended."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret))
+        found = token.select_for_update().first()
+        if found is None:
+            return
+        record("api_token_revoked", actor=found.user, target=found)
+        found.delete()
+
+
+def revoke_user_tokens(user: User) -> int:
+    """End every API token of ``user`` (on suspension); how many there were. The caller writes
+    the audit row of the change that ends them, in its own transaction."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted

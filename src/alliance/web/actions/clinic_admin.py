@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from alliance import instruments
 from alliance.instruments.wording import WordingError
 from alliance.interop.wording_files import install_wording, read_wording
+from alliance.web.actions.accounts import revoke_user_tokens
 from alliance.web.actions.errors import ConflictError, NotAllowedError
 from alliance.web.audit import record
 from alliance.web.models import Clinic, Protocol, Role, Share, User
@@ -23,7 +24,8 @@ def _admin_of(by: User, clinic_id: int | None) -> None:
 
 
 def change_role(by: User, user: User, role: Role, *, active: bool) -> User:
-    """Give a member of staff another role, or suspend or restore their account."""
+    """Give a member of staff another role, or suspend or restore their account (a suspension
+    ends the account's API tokens: restoring it does not bring them back)."""
     _admin_of(by, user.clinic_id)
     if user.pk == by.pk and (role != Role.ADMIN or not active):
         raise ConflictError(
@@ -34,12 +36,10 @@ def change_role(by: User, user: User, role: Role, *, active: bool) -> User:
         user.role = role
         user.is_active = active
         user.save(update_fields=["role", "is_active"])
-        record(
-            "user_changed",
-            actor=by,
-            target=user,
-            detail={"from": list(previous), "to": [str(role), active]},
-        )
+        detail: dict[str, object] = {"from": list(previous), "to": [str(role), active]}
+        if not active:
+            detail["tokens_revoked"] = revoke_user_tokens(user)
+        record("user_changed", actor=by, target=user, detail=detail)
         return user
 
 

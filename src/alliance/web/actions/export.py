@@ -1,9 +1,11 @@
 """Exporting a cohort for analysis: one tidy, de-identified long table.
 
-One row per patient, episode, visit, instrument and scale. Patients appear under a keyed
-hash of their code (HMAC with the clinic's own key, the same pseudonym as in every research
-export of the clinic), so an export cannot be joined back to the clinic's records without the
-key, and no identifiable field is ever read.
+One row per patient, episode, visit, instrument and scale, de-identified exactly as the
+research export is (``alliance.interop.deidentify``): patients, episodes, therapists and the
+clinic appear under keyed hashes with the clinic's own key (the same pseudonyms as in every
+research export of the clinic), visits by days since the episode's intake, never a date, and
+rare condition, body region and setting values as "other". Who may export it is decided by
+``scope.may_export``, as for every export: a researcher or an admin, for their whole clinic.
 """
 
 from __future__ import annotations
@@ -16,55 +18,44 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from alliance.interop.deidentify import pseudonym
+from alliance.interop.deidentify import deidentify
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.actions.interop_export import clinic_key
 from alliance.web.audit import record
-from alliance.web.models import Assessment, AuditEvent, Role, User
-from alliance.web.scope import visible_patients
+from alliance.web.clinic_export import clinic_tables
+from alliance.web.models import AuditEvent, Role, User
+from alliance.web.scope import exportable_patients, may_export
 
 COLUMNS = [
     "subject",
+    "clinic",
+    "therapist",
     "episode",
     "condition",
     "body_region",
     "setting",
     "visit",
-    "visit_date",
+    "day",
     "instrument",
-    "definition_version",
     "scale",
     "score",
 ]
+EPISODE_CATEGORIES = ["episode", "condition", "body_region", "setting"]
 AUDIT_FIELDS = ["id", "at", "actor_label", "action", "patient_id", "object_type", "object_id", "ip"]
 
 
 def export_cohort(by: User) -> pd.DataFrame:
-    """Every scored scale of the patients ``by`` may see, de-identified; the export is audited."""
+    """Every score of ``by``'s clinic, de-identified (researchers and admins only); the export
+    is audited in the transaction that reads the data."""
+    if not may_export(by, identifiable=False) or by.clinic_id is None:
+        raise NotAllowedError(_("Your role may not make a research export."))
     with transaction.atomic():
-        key = clinic_key(by.clinic_id) if by.clinic_id is not None else b""
-        rows = (
-            Assessment.objects.filter(patient__in=visible_patients(by).values("pk"))
-            .order_by("patient_id", "visit__episode_id", "visit__number", "pk")
-            .values_list(
-                "patient__code",
-                "visit__episode_id",
-                "visit__episode__condition",
-                "visit__episode__body_region",
-                "visit__episode__setting",
-                "visit__number",
-                "visit__date",
-                "instrument_id",
-                "definition_version",
-                "scores",
-            )
-        )
-        records = [
-            (pseudonym(key, code), *rest, scale, score)
-            for code, *rest, scores in rows
-            for scale, score in scores.items()
-        ]
-        table = pd.DataFrame.from_records(records, columns=COLUMNS)
+        tables = clinic_tables(exportable_patients(by, identifiable=False))
+        table = pd.DataFrame(columns=COLUMNS)
+        if tables.answers:
+            research, _report = deidentify(tables, clinic_key(by.clinic_id))
+            categories = research.episodes[EPISODE_CATEGORIES]
+            table = research.scores.merge(categories, on="episode", how="left")[COLUMNS]
         record("cohort_exported", actor=by, detail={"rows": len(table)})
         return table
 

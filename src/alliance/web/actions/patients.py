@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from alliance.web.actions.errors import NotAllowedError
+from alliance.web.actions.errors import ConflictError, NotAllowedError
 from alliance.web.audit import record
 from alliance.web.models import Identity, Patient, Role, Share, User
 
@@ -51,10 +51,12 @@ def register_patient(
 
 
 def share_patient(by: User, patient: Patient, colleague: User) -> Share:
-    """Give ``colleague`` (a therapist of the same clinic) access to ``patient``; only the
-    treating therapist can."""
+    """Give ``colleague`` (another therapist of the same clinic) access to ``patient``; only
+    the treating therapist can, and not with themselves."""
     if patient.therapist_id != by.pk:
         raise NotAllowedError(_("Only the treating therapist can share this patient."))
+    if colleague.pk == by.pk:
+        raise ConflictError(_("You treat this patient already: share them with a colleague."))
     if colleague.role != Role.THERAPIST or colleague.clinic_id != patient.clinic_id:
         raise NotAllowedError(
             _("%(username)s is not a therapist of this clinic: a patient is shared only with one."),

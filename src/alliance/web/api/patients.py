@@ -11,8 +11,8 @@ from alliance.web import actions
 from alliance.web.api.auth import caller
 from alliance.web.api.pagination import Pages
 from alliance.web.api.schemas import IdentityOut, PatientIn, PatientOut, ShareIn, ShareOut
-from alliance.web.models import Identity, Patient, Share, User
-from alliance.web.scope import get_patient, visible_patients
+from alliance.web.models import Identity, Patient, Share
+from alliance.web.scope import get_patient, share_colleagues, visible_patients
 
 router = Router(tags=["patients"])
 
@@ -45,10 +45,11 @@ def read_patient_identity(request: HttpRequest, patient_id: int) -> Identity:
 
 @router.post("/{patient_id}/shares", response={201: ShareOut})
 def create_share(request: HttpRequest, patient_id: int, body: ShareIn) -> Status[Share]:
-    """Share the patient with a therapist colleague of the same clinic."""
+    """Share the patient with a therapist colleague of the same clinic (anyone else: 404;
+    the treating therapist themselves: 409)."""
     user = caller(request)
     patient = get_patient(user, patient_id, to_treat=True)
-    colleague = User.objects.filter(pk=body.therapist_id, clinic_id=patient.clinic_id).first()
+    colleague = share_colleagues(patient).filter(pk=body.therapist_id).first()
     if colleague is None:
         raise Http404
     return Status(201, actions.share_patient(user, patient, colleague))

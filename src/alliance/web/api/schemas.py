@@ -9,6 +9,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from alliance.web.actions.accounts import DEFAULT_CLIENT
+
 
 class PatientIn(Schema):
     name: str = Field(min_length=1, max_length=200)
@@ -170,6 +172,14 @@ class AuditOut(Schema):
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1000)
+    client: str = Field(
+        DEFAULT_CLIENT,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="The program that will hold the token: a new token for the same client "
+        "replaces the earlier one.",
+    )
 
 
 class TokenOut(Schema):

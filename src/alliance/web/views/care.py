@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from alliance.web import actions
 from alliance.web.actions.checkin import instruments_for
-from alliance.web.models import Alert, Episode, Protocol, Role, User, Visit, VisitStatus
-from alliance.web.scope import TREATING, get_patient, get_scoped
+from alliance.web.models import Alert, Episode, Protocol, Visit, VisitStatus
+from alliance.web.scope import TREATING, get_patient, get_scoped, share_colleagues
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.care_forms import (
     AcknowledgeForm,
@@ -173,15 +173,13 @@ def share(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Share a patient with a therapist colleague (only the treating therapist can)."""
     user = staff(request)
     patient = get_patient(user, patient_id, to_treat=True)
-    colleague = User.objects.filter(
-        pk=request.POST.get("colleague") or 0, clinic_id=patient.clinic_id, role=Role.THERAPIST
-    ).first()
+    colleague = share_colleagues(patient).filter(pk=request.POST.get("colleague") or 0).first()
     if colleague is None:
         raise Http404
     try:
         actions.share_patient(user, patient, colleague)
         messages.success(request, _("Shared with %(name)s.") % {"name": colleague.username})
-    except actions.NotAllowedError as error:
+    except (actions.NotAllowedError, actions.ConflictError) as error:
         messages.error(request, str(error))
     return redirect("patient", patient.pk)
 

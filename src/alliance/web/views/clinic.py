@@ -1,8 +1,9 @@
 """The clinic overview: de-identified distributions and rates for the clinic lead.
 
 It reads through the clinic-level scope (the clinic's patients, de-identified) and shows
-only counts, medians and proportions; a per-therapist table appears only when the clinic's
-admin has turned it on.
+only counts, medians and proportions, none resting on fewer than five episodes or visits
+(``clinic_stats``): a clinic of fewer than five episodes shows no number at all. A
+per-therapist table appears only when the clinic's admin has turned it on.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from alliance.web.models import Assessment, Clinic, Episode, Visit, VisitStatus
 from alliance.web.scope import CLINIC_LEVEL, scoped
 from alliance.web.views.access import clinic_of, require_role, staff
 from alliance.web.views.clinic_stats import (
+    SMALL_GROUP,
     alliance_histogram,
     breakdown,
     episode_table,
     outcome_changes,
     outcome_distribution,
+    proportion,
+    shown,
     summary_row,
 )
 
@@ -61,19 +65,23 @@ def overview(request: HttpRequest) -> HttpResponse:
     attended = visits.filter(status=VisitStatus.ATTENDED)
     answered = attended.filter(assessments__isnull=False).distinct().count()
     attended_count = attended.count()
+    missed = visits.filter(status=VisitStatus.MISSED).count()
+    enough = len(table) >= SMALL_GROUP
+    in_care = int((~table["discharged"]).sum()) if enough else 0
     context = {
         "section": "clinic",
         "clinic": clinic,
-        "overall": summary_row("", table) if len(table) else None,
-        "open_episodes": int((~table["discharged"]).sum()) if len(table) else 0,
-        "histogram": alliance_histogram(table) if len(table) else [],
+        "episodes": len(table),
+        "overall": summary_row("", table) if enough else None,
+        "open_episodes": shown([in_care, len(table) - in_care])[0],
+        "histogram": alliance_histogram(table) if enough else [],
         "outcomes": outcome_distribution(outcome_changes(scores)),
-        "response_rate": answered / attended_count if attended_count else None,
-        "attended": attended_count,
-        "missed": visits.filter(status=VisitStatus.MISSED).count(),
-        "conditions": breakdown(table, "condition") if len(table) else [],
+        "response_rate": proportion(answered, attended_count),
+        "attended": shown([attended_count])[0],
+        "missed": shown([missed])[0],
+        "conditions": breakdown(table, "condition") if enough else [],
         "therapists": breakdown(table, "therapist")
-        if clinic.therapist_comparison and len(table)
+        if clinic.therapist_comparison and enough
         else None,
     }
     return render(request, "alliance/staff/clinic.html", context)

@@ -2,8 +2,13 @@
 
 Each episode contributes its latest alliance check-in total, whether its outcome changed
 reliably (Jacobson-Truax, from ``alliance.signals``) on its first outcome measure with an
-SEM, and whether it ended in dropout. Groups smaller than ``SMALL_GROUP`` are not broken
-down, so a rare condition cannot point at one patient.
+SEM, and whether it ended in dropout.
+
+No number on the page rests on fewer than ``SMALL_GROUP`` episodes (or visits): a count under
+five is hidden (``shown``), and when it is the only one hidden beside a known total, the
+next smallest is hidden too, so it cannot be worked out by subtraction; a proportion is shown
+only when both its part and the rest are five or more (``proportion``), a median only over
+five or more values; groups (conditions, therapists) under five are left out.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ class Group:
     """One row of a breakdown: a condition (or a therapist, when the admin allows it)."""
 
     name: str
-    episodes: int
+    episodes: int | None
     median_alliance: float | None
     improved: float | None
     dropout: float | None
@@ -60,17 +65,39 @@ def outcome_changes(scores: pd.DataFrame) -> pd.DataFrame:
     return changes[changes["latest_visit"] > changes["first_visit"]]
 
 
+def shown(counts: list[int]) -> list[int | None]:
+    """``counts`` (the parts of one total) with every count under ``SMALL_GROUP`` hidden
+    (None); a count hidden alone beside others hides the smallest other too."""
+    out: list[int | None] = [c if c >= SMALL_GROUP else None for c in counts]
+    if out.count(None) == 1 and len(out) > 1:
+        visible = [i for i, c in enumerate(out) if c is not None]
+        out[min(visible, key=lambda i: counts[i])] = None
+    return out
+
+
+def proportion(part: int, whole: int) -> float | None:
+    """``part / whole`` when both the part and the rest are at least ``SMALL_GROUP``."""
+    if None in shown([part, whole - part]):
+        return None
+    return part / whole
+
+
 def outcome_distribution(changes: pd.DataFrame) -> list[dict[str, Any]]:
-    """Per outcome instrument: how many episodes recovered, improved, stayed or worsened."""
+    """Per outcome instrument measured twice in at least ``SMALL_GROUP`` episodes: the shares
+    of episodes that recovered, improved, stayed or worsened (``CATEGORIES``; small ones
+    hidden)."""
     rows = []
     for instrument, group in changes.groupby("instrument"):
-        counts = group["category"].value_counts()
         total = len(group)
+        if total < SMALL_GROUP:
+            continue
+        counts = group["category"].value_counts()
+        parts = shown([int(counts.get(c, 0)) for c in CATEGORIES])
         rows.append(
             {
                 "instrument": instruments.load(str(instrument)).abbreviation,
                 "episodes": total,
-                **{c: int(counts.get(c, 0)) / total for c in CATEGORIES},
+                "shares": [None if n is None else n / total for n in parts],
             }
         )
     return sorted(rows, key=lambda r: -int(r["episodes"]))
@@ -87,46 +114,34 @@ def _improved(scores: pd.DataFrame) -> pd.Series:
 
 
 def alliance_histogram(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """Episodes by their latest check-in total, in whole points 0-10."""
+    """Episodes by their latest check-in total, in whole points 0-10; a hidden bin has no bar."""
     values = table["alliance"].dropna().round().astype(int)
-    counts = values.value_counts()
-    top = max(int(counts.max()) if len(counts) else 0, 1)
+    counts = shown([int((values == b).sum()) for b in ALLIANCE_BINS])
+    top = max([c for c in counts if c is not None] + [1])
     bars = []
-    for b in ALLIANCE_BINS:
-        height = round(int(counts.get(b, 0)) / top * BAR_HEIGHT)
-        bars.append(
-            {
-                "bin": b,
-                "count": int(counts.get(b, 0)),
-                "x": 4 + 40 * b,
-                "y": 140 - height,
-                "h": height,
-            }
-        )
+    for b, count in zip(ALLIANCE_BINS, counts, strict=True):
+        height = round((count or 0) / top * BAR_HEIGHT)
+        bars.append({"bin": b, "count": count, "x": 4 + 40 * b, "y": 140 - height, "h": height})
     return bars
 
 
 def breakdown(table: pd.DataFrame, column: str) -> list[Group]:
-    """The groups of ``column`` with at least ``SMALL_GROUP`` episodes, largest first."""
-    groups = []
-    for name, rows in table.groupby(column):
-        if len(rows) < SMALL_GROUP:
-            continue
-        groups.append(summary_row(str(name), rows))
-    return sorted(groups, key=lambda g: -g.episodes)
+    """The groups of ``column`` whose episode count ``shown`` keeps, largest first."""
+    groups = list(table.groupby(column))
+    kept = shown([len(rows) for _, rows in groups])
+    rows_kept = [(name, rows) for (name, rows), n in zip(groups, kept, strict=True) if n]
+    return sorted((summary_row(str(n), r) for n, r in rows_kept), key=lambda g: -(g.episodes or 0))
 
 
 def summary_row(name: str, rows: pd.DataFrame) -> Group:
-    """The numbers of one group of episodes."""
+    """The numbers of one group of episodes, each hidden when it rests on fewer than five."""
     discharged = rows[rows["discharged"]]
+    alliance = rows["alliance"].dropna()
+    measured = rows["improved"].dropna()
     return Group(
         name=name,
-        episodes=len(rows),
-        median_alliance=_maybe(rows["alliance"].median()),
-        improved=_maybe(rows["improved"].mean()),
-        dropout=_maybe(discharged["dropout"].mean()) if len(discharged) else None,
+        episodes=len(rows) if len(rows) >= SMALL_GROUP else None,
+        median_alliance=float(alliance.median()) if len(alliance) >= SMALL_GROUP else None,
+        improved=proportion(int(measured.sum()), len(measured)),
+        dropout=proportion(int(discharged["dropout"].sum()), len(discharged)),
     )
-
-
-def _maybe(value: Any) -> float | None:
-    return None if pd.isna(value) else float(value)

@@ -24,6 +24,7 @@ AUDIT_ACTIONS = {
     "alert_resolved": _("Alert resolved"),
     "alert_updated": _("Alert updated"),
     "api_token_issued": _("API token issued"),
+    "api_token_revoked": _("API token revoked"),
     "assessment_recorded": _("Answers recorded"),
     "audit_exported": _("Audit log exported"),
     "backup_made": _("Backup made"),

@@ -22,12 +22,11 @@ from alliance.web.models import (
     Episode,
     Patient,
     Protocol,
-    Role,
     Share,
     User,
     Visit,
 )
-from alliance.web.scope import TREATING, get_patient
+from alliance.web.scope import TREATING, get_patient, share_colleagues
 from alliance.web.views.access import require_role, staff
 from alliance.web.views.alert_text import alert_text
 from alliance.web.views.chart_data import chart_data
@@ -83,10 +82,7 @@ def _colleagues(patient: Patient, user: User) -> list[User]:
         return []
     already = Share.objects.filter(patient=patient).values("therapist")
     return list(
-        User.objects.filter(clinic_id=patient.clinic_id, role=Role.THERAPIST, is_active=True)
-        .exclude(pk=user.pk)
-        .exclude(pk__in=already)
-        .order_by("username")
+        share_colleagues(patient).exclude(pk=user.pk).exclude(pk__in=already).order_by("username")
     )
 
 
