@@ -20,6 +20,7 @@ from alliance.cli_evidence import evidence
 from alliance.cli_interop import export_group, import_group
 from alliance.instruments.definition import Definition
 from alliance.instruments.wording import WordingError
+from alliance.safe_csv import frame_text
 
 console = Console()
 
@@ -136,7 +137,7 @@ def score_file(instrument_id: str, file: Path, output: Path | None, interpret: b
         raise click.ClickException(f"{file.name}: {error}") from error
     if interpret:
         scored = pd.concat([scored, instruments.interpret(definition, scored)], axis=1)
-    text = scored.to_csv(index=False, float_format="%.10g")
+    text = frame_text(scored, index=False, float_format="%.10g")
     if output is None:
         click.echo(text, nl=False)
     else:
