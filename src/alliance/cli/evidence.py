@@ -47,6 +47,7 @@ from alliance.interop.review_files import (
     write_flow,
     write_project,
 )
+from alliance.safe_csv import csv_text, frame_text, restore
 from alliance.stats import AnalysisError
 from alliance.stats.meta import METHODS, meta_analysis
 
@@ -149,7 +150,7 @@ def studies_command(measure: str | None, condition: str | None, as_json: bool) -
 def summary_command(topic: str, as_csv: bool) -> None:
     """Counts and percentages computed from the catalogue."""
     result = SUMMARIES[topic]()
-    click.echo(result.to_frame().to_csv(index=False) if as_csv else result.summary())
+    click.echo(frame_text(result.to_frame(), index=False) if as_csv else result.summary())
 
 
 @evidence.command(name="simulate")
@@ -245,7 +246,7 @@ def dedup_command(
     result = project.deduplication()
     click.echo(result.summary())
     if report:
-        report.write_text(result.to_frame().to_csv(index=False), encoding="utf-8")
+        report.write_text(frame_text(result.to_frame(), index=False), encoding="utf-8")
 
 
 @review.command(name="queue")
@@ -275,12 +276,9 @@ def queue_command(folder: Path, reviewer: str, stage: str, prioritise: bool) -> 
         }
         queue = prioritised_queue(project.records(), own, queue)
     by_id = {r.id: r for r in project.records()}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record", "title", "abstract", "verdict", "reason", "note"])
-    for record_id in queue:
-        writer.writerow([record_id, by_id[record_id].title, by_id[record_id].abstract, "", "", ""])
-    click.echo(buffer.getvalue(), nl=False)
+    header = ["record", "title", "abstract", "verdict", "reason", "note"]
+    rows = [[r, by_id[r].title, by_id[r].abstract, "", "", ""] for r in queue]
+    click.echo(csv_text(header, rows), nl=False)
 
 
 @review.command(name="decide")
@@ -304,12 +302,12 @@ def decide_command(folder: Path, file: Path, reviewer: str, stage: str) -> None:
                 "is not include, exclude or maybe"
             )
         decision = Decision(
-            row["record"].strip(),
+            restore(row["record"]).strip(),
             reviewer,
             Stage(stage),
             Verdict(verdict),
-            (row.get("reason") or "").strip(),
-            (row.get("note") or "").strip(),
+            restore(row.get("reason") or "").strip(),
+            restore(row.get("note") or "").strip(),
         )
         try:
             project = project.decide(decision)

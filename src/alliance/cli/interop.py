@@ -376,15 +376,16 @@ def import_redcap_records(file: Path, output: Path) -> None:
     from alliance.interop.import_errors import ImportFileError
     from alliance.interop.output_files import new_folder
     from alliance.interop.redcap_records import read_records
+    from alliance.safe_csv import write_frame
 
     try:
         research = read_records(file.read_text(encoding="utf-8-sig"), file.name)
     except ImportFileError as error:
         raise click.ClickException(str(error)) from error
     with new_folder(output) as folder:
-        research.scores.to_csv(folder / "scores_long.csv", index=False)
-        research.episodes.to_csv(folder / "episodes.csv", index=False)
-        research.visits.to_csv(folder / "visits.csv", index=False)
+        write_frame(research.scores, folder / "scores_long.csv", index=False)
+        write_frame(research.episodes, folder / "episodes.csv", index=False)
+        write_frame(research.visits, folder / "visits.csv", index=False)
         for instrument, frame in research.answers.items():
-            frame.to_csv(folder / f"answers_{instrument}.csv", index=False)
+            write_frame(frame, folder / f"answers_{instrument}.csv", index=False)
     click.echo(f"{research.summary()} -> {output}", err=True)

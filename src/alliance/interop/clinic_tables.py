@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from alliance.interop.output_files import new_folder
+from alliance.safe_csv import restore_frame, write_frame
 from alliance.synth import Cohort
 
 KEYS = ["clinic_id", "therapist_id", "patient_id", "episode_id", "visit", "date"]
@@ -105,7 +106,7 @@ def write_tables(tables: ClinicTables, folder: Path, file_format: str = "csv") -
         for name, frame in tables.tables().items():
             path = partial / f"{name}.{file_format}"
             if file_format == "csv":
-                frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+                write_frame(frame, path, index=False, date_format="%Y-%m-%d")
             else:
                 frame.to_parquet(path, index=False)
             written.append(folder / path.name)
@@ -128,4 +129,4 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 def _read(path: Path) -> pd.DataFrame:
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return restore_frame(pd.read_csv(path, keep_default_na=False, na_values=[""]))

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from alliance.safe_csv import write_frame
 from alliance.synth import Cohort
 
 Format = Literal["csv", "parquet"]
@@ -32,8 +33,8 @@ class _Sink:
 
     def append(self, frame: pd.DataFrame) -> None:
         if self.format == "csv":
-            frame.to_csv(
-                self.partial, mode="a" if self.started else "w", header=not self.started,
+            write_frame(
+                frame, self.partial, mode="a" if self.started else "w", header=not self.started,
                 index=False, date_format="%Y-%m-%d",
             )  # fmt: skip
         else:

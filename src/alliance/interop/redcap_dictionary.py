@@ -12,8 +12,6 @@ it otherwise, and the importer reads it back.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -24,6 +22,7 @@ from alliance.interop.answer_options import DOES_NOT_APPLY_LABEL, answer_options
 from alliance.interop.fhir_names import DOES_NOT_APPLY_CODE
 from alliance.interop.questionnaire_export import ExportError
 from alliance.interop.redcap_calc import scale_calculation, variable
+from alliance.safe_csv import csv_text
 
 HEADER = [
     "Variable / Field Name",
@@ -117,11 +116,8 @@ def instrument_rows(definition: Definition) -> list[dict[str, str]]:
 
 def dictionary_csv(definitions: Sequence[Definition]) -> str:
     """The data dictionary as CSV text with the exact REDCap header."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(dictionary_rows(definitions))
-    return out.getvalue()
+    rows = dictionary_rows(definitions)
+    return csv_text(HEADER, [[row[column] for column in HEADER] for row in rows])
 
 
 def response_facts(scale: ResponseScale) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from alliance.interop.definition_drafts import ImportedDefinition, build_definit
 from alliance.interop.import_errors import ImportFileError
 from alliance.interop.redcap_calc import read_calculation, scale_calculation, variable
 from alliance.interop.redcap_dictionary import HEADER, TAG
+from alliance.safe_csv import restore
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 CHOICE_TYPES = ("radio", "dropdown")
@@ -129,7 +130,7 @@ def _fields(text: str, source: str) -> list[Field]:
                 raise ImportFileError(
                     source, f"line {start}", f"{len(values)} columns instead of {len(HEADER)}"
                 )
-            field = Field(start, dict(zip(HEADER, values, strict=True)))
+            field = Field(start, dict(zip(HEADER, map(restore, values), strict=True)))
             if not NAME.match(field[0]):
                 raise ImportFileError(
                     source, field.where, "a variable name must be lower case letters, digits "

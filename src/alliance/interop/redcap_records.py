@@ -14,7 +14,6 @@ in REDCap's order: by record (episode pseudonym), then visit.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from alliance.interop.import_errors import ImportFileError
 from alliance.interop.redcap_calc import variable
 from alliance.interop.redcap_dictionary import HEADER, RECORD_ID, instrument_rows
 from alliance.interop.research_tables import EPISODE_COLUMNS, RESEARCH_KEYS, ResearchTables
+from alliance.safe_csv import csv_text, frame_text, restore_frame
 
 EVENT = "redcap_event_name"
 ARM = 1
@@ -97,16 +97,16 @@ def redcap_project(research: ResearchTables) -> RedcapProject:
     ordered += ["visit_complete", *rest]
     return RedcapProject(
         dictionary=_dictionary(list(research.answers)),
-        events=_csv(
+        events=csv_text(
             ["event_name", "arm_num", "unique_event_name"],
             [[f"Visit {v}", str(ARM), event_name(v)] for v in events],
         ),
-        mapping=_csv(
+        mapping=csv_text(
             ["arm_num", "unique_event_name", "form"],
             [[str(ARM), event_name(1), "episode"]]
             + [[str(ARM), event_name(v), form] for v in events for form in forms[1:]],
         ),
-        records=records[ordered].to_csv(index=False, float_format="%.10g"),
+        records=frame_text(records[ordered], index=False, float_format="%.10g"),
     )
 
 
@@ -153,9 +153,6 @@ def read_records(text: str, source: str) -> ResearchTables:
 
 
 def _dictionary(instrument_ids: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
-    writer.writeheader()
     rows = [(RECORD_ID, "episode", "text", "Episode of care (research pseudonym)", "")]
     rows += [
         (
@@ -171,27 +168,20 @@ def _dictionary(instrument_ids: list[str]) -> str:
         ("visit_day", "visit", "text", "Days since intake", "integer"),
         ("visit_status", "visit", "text", "Visit status", ""),
     ]
+    fields = []
     for name, form, kind, label, validation in rows:
         row = dict.fromkeys(HEADER, "")
         row.update({HEADER[0]: name, HEADER[1]: form, HEADER[3]: kind, HEADER[4]: label})
         row[HEADER[7]] = validation
-        writer.writerow(row)
+        fields.append(row)
     for instrument in instrument_ids:
-        writer.writerows(instrument_rows(instruments.load(instrument)))
-    return out.getvalue()
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+        fields += instrument_rows(instruments.load(instrument))
+    return csv_text(HEADER, [[field[column] for column in HEADER] for field in fields])
 
 
 def _read_csv(text: str, source: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return restore_frame(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False))
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ImportFileError(source, "", f"not a readable CSV file: {error}") from error
 

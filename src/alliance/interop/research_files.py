@@ -31,6 +31,7 @@ from alliance.interop.output_files import new_folder
 from alliance.interop.research_tables import ResearchTables, wide
 from alliance.interop.statistics_files import r_script, write_sav
 from alliance.interop.variable_labels import describe
+from alliance.safe_csv import write_frame
 
 Step = Callable[[str], None]
 STEPS = 5
@@ -91,7 +92,7 @@ def write_research(
     with new_folder(folder) as out:
         for name, frame in tables.items():
             step(f"{name}.csv and .parquet")
-            frame.to_csv(out / f"{name}.csv", index=False, date_format="%Y-%m-%d")
+            write_frame(frame, out / f"{name}.csv", index=False, date_format="%Y-%m-%d")
             _parquet(frame, out / f"{name}.parquet")
         variables = {f"{name}.csv": describe(frame) for name, frame in tables.items()}
         step("wide.sav")

@@ -8,6 +8,9 @@ Plain files keep a review readable without Alliance and easy to put under versio
 - ``records.csv``: every imported record, in import order;
 - ``overrides.csv``, ``decisions.csv``, ``resolutions.csv``: one row each, in the order made;
 - ``charts.csv``: charted values, one row per report and field.
+
+The CSV files are written by ``alliance.safe_csv`` (text that would start a spreadsheet formula
+gains a leading quote) and restored cell by cell when read.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from alliance.evidence.review.dedup import Override
 from alliance.evidence.review.project import ReviewProject
 from alliance.evidence.review.records import RECORD_COLUMNS, ImportResult, Record
 from alliance.evidence.review.screening import Decision, Resolution, Stage, Verdict
+from alliance.safe_csv import csv_text, restore
 
 FORMAT_VERSION = 1
 COLUMNS = {
@@ -137,10 +141,15 @@ def _rows(
     rows = []
     for row in reader:
         try:
-            rows.append(build(row))
+            rows.append(build({key: _restored(value) for key, value in row.items()}))
         except (ValueError, KeyError) as error:
             raise ProjectFileError(f"{name}, line {reader.line_num}: {error}") from error
     return rows
+
+
+def _restored(value: Any) -> Any:
+    """A cell as it was before ``csv_text`` neutralised it (short and long rows left as read)."""
+    return restore(value) if isinstance(value, str) else value
 
 
 def _override(row: dict[str, str]) -> Override:
@@ -185,8 +194,4 @@ def _charts(rows: list[dict[str, str]]) -> tuple[ChartedStudy, ...]:
 
 
 def _csv(columns: tuple[str, ...], rows: list[Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([[str(cell) for cell in row] for row in rows])
-    return buffer.getvalue()
+    return csv_text(columns, [[str(cell) for cell in row] for row in rows])

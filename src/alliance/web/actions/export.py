@@ -10,15 +10,13 @@ rare condition, body region and setting values as "other". Who may export it is 
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alliance.interop.deidentify import deidentify
+from alliance.safe_csv import csv_text
 from alliance.web.actions.errors import NotAllowedError
 from alliance.web.actions.interop_export import clinic_key
 from alliance.web.audit import record
@@ -70,9 +68,7 @@ def clinic_audit_events(by: User) -> QuerySet[AuditEvent]:
 def export_audit(by: User) -> str:
     """The admin's clinic's whole audit trail as CSV; the export is itself audited."""
     with transaction.atomic():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(AUDIT_FIELDS)
-        writer.writerows(clinic_audit_events(by).values_list(*AUDIT_FIELDS))
+        events = clinic_audit_events(by).values_list(*AUDIT_FIELDS)
+        text = csv_text(AUDIT_FIELDS, events, lineterminator="\r\n")
         record("audit_exported", actor=by)
-        return out.getvalue()
+        return text

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from alliance.safe_csv import frame_text
 from alliance.web import actions
 from alliance.web.api.auth import caller
 from alliance.web.export_downloads import download
@@ -37,7 +38,7 @@ BUNDLE = _file("application/fhir+json", {"type": "object"})
 def export_cohort_csv(request: HttpRequest) -> HttpResponse:
     """One row per patient pseudonym, episode, visit, instrument and scale."""
     table = actions.export_cohort(caller(request))
-    response = HttpResponse(table.to_csv(index=False), content_type="text/csv")
+    response = HttpResponse(frame_text(table, index=False), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="cohort.csv"'
     return response
 
