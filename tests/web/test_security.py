@@ -99,6 +99,20 @@ def test_it_dates_the_absolute_lifetime_from_the_first_signed_in_request(world: 
     assert abs(float(store[SESSION_STARTED]) - time.time()) < 60
 
 
+def test_it_signs_out_to_the_sign_in_page_saying_so_with_nothing_in_the_address(
+    world: World,
+) -> None:
+    client = _signed_in()
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "You have signed out." in page.content.decode()
+    assert client.get("/api/patients").status_code == 401
+    assert not Session.objects.exists()
+
+
 # CSRF
 
 
