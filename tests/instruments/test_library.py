@@ -1,9 +1,17 @@
 """Loading definitions: every bundled file is valid, and a bad one fails naming file and field."""
 
+from pathlib import Path
+
 import pytest
 
 from alliance import instruments
-from alliance.instruments.library import definitions_dir, ids
+from alliance.instruments.library import (
+    INSTALLED_ENV,
+    DefinitionError,
+    definitions_dir,
+    ids,
+    parse_definition,
+)
 from tests.instruments.toy import TOY_YAML
 
 
@@ -70,3 +78,22 @@ def test_every_definition_declares_provenance_for_each_scoring_fact() -> None:
     for definition in instruments.catalog():
         for fact in definition.scoring_facts():
             assert len(fact.source) > 10, definition.id
+
+
+@pytest.mark.parametrize("instrument_id", ["a" * 100_000, "a" * 101, "wai_sr\n", "../wai_sr"])
+def test_it_calls_what_is_not_an_instrument_id_unknown_without_asking_the_folder(
+    instrument_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 100,000-character id reached the installed folder and failed there as a file name
+    too long (a server error at the check-in)."""
+    monkeypatch.setenv(INSTALLED_ENV, str(tmp_path))
+    with pytest.raises(KeyError, match="unknown instrument"):
+        instruments.load(instrument_id)
+
+
+def test_it_refuses_a_definition_whose_id_is_longer_than_100_characters() -> None:
+    long = TOY_YAML.replace("id: toy\n", f"id: {'t' * 101}\n", 1)
+    assert long != TOY_YAML
+    with pytest.raises(DefinitionError, match="id: String should match pattern"):
+        parse_definition(long, "long")
+    parse_definition(TOY_YAML.replace("id: toy\n", f"id: {'t' * 100}\n", 1), "long")

@@ -17,7 +17,7 @@ from tests.web.conftest import PASSWORD, World, api_client, neck_pain_episode
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"answers": {"checkin": {"q1": 8, "q2": 7, "q3": "9", "q4": None}, "odi": {}}}
+ANSWERS = {"answers": {"checkin": {"q1": 8, "q2": 7, "q3": "9", "q4": None}, "odi": {"q1": 2}}}
 
 
 def _link(world: World) -> str:

@@ -7,10 +7,18 @@ Generated path ids rarely name a row, so half of them (the even ones) are pointe
 therapist's own patient, episode, visit, alert and check-in link: the requests then reach the
 domain actions, not only the scoping 404. The run is bounded (examples per operation, no
 stateful phase) and deterministic (a fixed seed, derandomized, no example database).
+
+The schema's fuzzing reaches a valid link once at most (the first answers it takes use it up)
+and rarely sends answers the scoring engine must read, so answers have their own property
+tests: hypothesis generates answers (numbers of every size, NaN, booleans, text, lone
+surrogates, lists, unknown items and instruments, a 100,000-character id) and posts each to a
+freshly issued link, as JSON and as the patient's form, and to the real visit as its
+therapist: no answer is a server error.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -19,13 +27,14 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 
 from alliance.web import actions
 from alliance.web.models import Patient
-from tests.web.conftest import PASSWORD, World
+from tests.web.conftest import PASSWORD, World, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +184,84 @@ def test_it_documents_the_refusals_of_each_operation() -> None:
         "text/csv"
     }
     assert set(paths["/api/auth/token"]["post"]["responses"]) == {"200", "400", "401", "422", "429"}
+
+
+# Answers posted to a real link and a real visit.
+
+ANSWER = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400), 2**63, 0, 5, 10]),
+    st.floats(),
+    st.text(max_size=6),
+    st.sampled_from(["NA", "na", " ", "", "7", "4,5", "\ud800", "x\udfff", "\x00", "1e309"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+ITEM = st.one_of(
+    st.sampled_from([*(f"q{n}" for n in range(1, 12)), "q1_weight", "q0", "Q1"]),
+    st.text(max_size=6),
+    st.just("q\ud800"),
+)
+INSTRUMENT = st.one_of(
+    st.sampled_from(["checkin", "odi", "nprs", "psfs", "care", "rmdq", "quickdash"]),
+    st.text(max_size=8),
+    st.sampled_from(["a" * 100_000, "checkin\n", "../checkin", "\ud800"]),
+)
+ANSWERS = st.dictionaries(INSTRUMENT, st.dictionaries(ITEM, ANSWER, max_size=12), max_size=3)
+FIELD = st.one_of(
+    st.sampled_from(
+        [*(f"checkin-q{n}" for n in range(1, 5)), *(f"odi-q{n}" for n in range(1, 11))]
+    ),
+    st.text(max_size=8),
+)
+FORM = st.dictionaries(FIELD, st.text(max_size=8), max_size=16)
+FUZZED = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ANSWERED = {201, 400, 409, 422}
+"""Stored, unreadable, in conflict with the link's earlier answers, or refused naming why."""
+
+
+def _as_json(answers: object) -> str:
+    """The body as a client writes it: JSON's escapes for lone surrogates, and NaN and
+    Infinity as Python writes them."""
+    return json.dumps({"answers": answers})
+
+
+@FUZZED
+@given(answers=ANSWERS)
+def test_it_answers_any_answers_through_a_fresh_link_without_a_server_error(
+    world: World, answers: dict[str, object]
+) -> None:
+    _, token = actions.issue_checkin_link(world.owner, world.visit)
+    path = f"/api/checkin/{token}"
+    assert Client().get(path).status_code == 200
+    response = Client().post(path, _as_json(answers), content_type="application/json")
+    assert response.status_code in ANSWERED
+
+
+@FUZZED
+@given(answers=ANSWERS)
+def test_it_answers_any_answers_entered_for_a_visit_without_a_server_error(
+    world: World, answers: dict[str, object]
+) -> None:
+    client = api_client(world.owner)
+    path = f"/api/visits/{world.visit.pk}/assessments"
+    response = client.post(path, _as_json(answers), content_type="application/json")
+    assert response.status_code in ANSWERED
+
+
+@FUZZED
+@given(form=FORM)
+def test_it_answers_any_check_in_form_without_a_server_error(
+    world: World, form: dict[str, str]
+) -> None:
+    _, token = actions.issue_checkin_link(world.owner, world.visit)
+    response = Client().post(f"/c/{token}/", form)
+    assert response.status_code in {302, 400, 410, 422}

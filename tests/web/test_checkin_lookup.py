@@ -133,7 +133,7 @@ def test_a_link_is_claimed_once_and_stores_the_time_the_orm_reads_back() -> None
 
 def test_a_submission_of_two_instruments_inserts_them_in_one_statement(world: World) -> None:
     _, token = actions.issue_checkin_link(world.owner, world.visit)
-    answers = {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 6}, "odi": {}}
+    answers = {"checkin": {"q1": 8, "q2": 7, "q3": 9, "q4": 6}, "odi": {"q1": 2}}
     with CaptureQueriesContext(connection) as queries:
         created = actions.record_assessment(world.visit, answers, link=actions.resolve_link(token))
     assert sorted(a.instrument_id for a in created) == ["checkin", "odi"]

@@ -189,6 +189,20 @@ def test_it_ends_every_token_issued_before_a_password_change(world: World) -> No
     assert _status(_token("script")) == 200
 
 
+def test_it_signs_out_to_the_sign_in_page_saying_so_with_nothing_in_the_address(
+    world: World,
+) -> None:
+    client = _signed_in()
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "You have signed out." in page.content.decode()
+    assert client.get("/api/patients").status_code == 401
+    assert not Session.objects.exists()
+
+
 # CSRF
 
 

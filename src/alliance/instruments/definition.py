@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ITEM_ID_PATTERN = r"^q[1-9][0-9]*$"
 SCALE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+INSTRUMENT_ID_PATTERN = r"^[a-z][a-z0-9_]{0,99}$"
+"""At most 100 characters: an id names its definition file, and a file name has a limit."""
 
 
 class Frozen(BaseModel):
@@ -238,7 +240,7 @@ class Citation(Frozen):
 class Definition(Frozen):
     """A complete instrument: identity, items, scales and how to read the scores."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = Field(pattern=INSTRUMENT_ID_PATTERN)
     name: str
     abbreviation: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")

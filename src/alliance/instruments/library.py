@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from alliance.instruments.definition import Definition, Method
+from alliance.instruments.definition import INSTRUMENT_ID_PATTERN, Definition, Method
 from alliance.instruments.formulas import FORMULAS
 from alliance.instruments.scoring import item_bounds, scale_bounds
 
@@ -78,7 +78,7 @@ def check_consistency(definition: Definition, source: str) -> None:
 
 
 INSTALLED_ENV = "ALLIANCE_INSTRUMENTS_DIR"
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(INSTRUMENT_ID_PATTERN)
 _installed_folder: Callable[[], Path] | None = None
 
 
@@ -97,8 +97,10 @@ def installed_dir() -> Path | None:
 
 
 def load(instrument_id: str) -> Definition:
-    """Load one definition by id, e.g. ``load("wai_sr")``: bundled first, then installed."""
-    if _ID.match(instrument_id):
+    """Load one definition by id, e.g. ``load("wai_sr")``: bundled first, then installed.
+    Anything that is not an instrument id (the whole of it matching the pattern) is unknown
+    without a look at the folder: a 100,000-character id failed there as a file name too long."""
+    if _ID.fullmatch(instrument_id):
         if instrument_id in _bundled_ids():
             return _bundled(instrument_id)
         path = _installed_path(instrument_id)
@@ -113,7 +115,7 @@ def ids() -> list[str]:
     found = set(_bundled_ids())
     folder = installed_dir()
     if folder is not None and folder.is_dir():
-        found |= {path.stem for path in folder.glob("*.yaml") if _ID.match(path.stem)}
+        found |= {path.stem for path in folder.glob("*.yaml") if _ID.fullmatch(path.stem)}
     return sorted(found)
 
 

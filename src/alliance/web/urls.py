@@ -35,7 +35,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", home.SignOut.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     re_path(r"^static/(?P<path>.+)$", serve, {"document_root": STATIC_DIR}, name="static"),
     path("c/<str:token>/", checkin.checkin, name="checkin"),

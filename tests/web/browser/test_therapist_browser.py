@@ -102,6 +102,20 @@ def test_it_shows_a_colleague_without_a_share_nothing(
     assert "Zoë" not in page.content()
 
 
+def test_it_signs_out_to_the_sign_in_page_with_a_notice(
+    clinic: Clinic1, live_server: object, desktop: BrowserContext
+) -> None:
+    page = desktop.new_page()
+    sign_in(page, str(live_server), "therapist")
+    expect(page).to_have_url(f"{live_server}/caseload/")
+    page.get_by_role("button", name="Sign out therapist").click()
+    expect(page).to_have_url(f"{live_server}/accounts/login/")
+    expect(page.locator(".messages")).to_have_text("You have signed out.")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    page.goto(f"{live_server}/caseload/")
+    expect(page).to_have_url(f"{live_server}/accounts/login/?next=/caseload/")
+
+
 def test_it_switches_the_staff_pages_to_french(
     clinic: Clinic1, live_server: object, desktop: BrowserContext
 ) -> None:

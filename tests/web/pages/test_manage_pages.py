@@ -43,6 +43,26 @@ def test_it_adds_staff_changes_a_role_and_suspends_an_account(world: World) -> N
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("taken", ["colleague", "other-therapist"])
+def test_it_says_only_that_a_username_is_taken_in_this_clinic_or_another(
+    world: World, taken: str
+) -> None:
+    """A username of another clinic was a server error (the unique constraint), telling the
+    admin that the name exists elsewhere."""
+    admin = signed_in(world.admin)
+    before = User.objects.count()
+    new = {"form": "new", "username": taken, "role": "therapist", "password": "a long enough pw"}
+    response = admin.post("/manage/staff/", new)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This username is taken: please choose another." in html
+    assert "Clinic B" not in html
+    assert User.objects.count() == before
+    fresh = admin.post("/manage/staff/", {**new, "username": f"{taken}-2"})
+    assert fresh.status_code == 302
+    assert User.objects.get(username=f"{taken}-2").clinic == world.clinic
+
+
 def test_it_makes_a_clinic_lead_who_lands_on_the_clinic_overview(world: World) -> None:
     admin = signed_in(world.admin)
     page = admin.get("/manage/staff/").content.decode()

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.web.actions.errors import NotAllowedError
+from alliance.web.actions.errors import ConflictError, NotAllowedError
 from alliance.web.audit import record
 from alliance.web.models import ApiToken, Clinic, ClinicKey, Role, User
 
@@ -32,14 +32,21 @@ def create_clinic(name: str) -> Clinic:
 
 def create_user(by: User | None, clinic: Clinic, username: str, role: Role, password: str) -> User:
     """A staff account in ``clinic``. ``by`` is an admin of that clinic, or None for the
-    operator at the command line. The password must pass the validators."""
+    operator at the command line. The password must pass the validators. A username is
+    unique across clinics: one in use anywhere is refused as taken, never saying where."""
     if by is not None and (by.role != Role.ADMIN or by.clinic_id != clinic.pk):
         raise NotAllowedError(_("Only an admin of this clinic can add staff."))
     with transaction.atomic():
         user = User(username=username, clinic=clinic, role=role)
         validate_password(password, user)
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            if User.objects.filter(username=username).exists():
+                raise ConflictError(_("This username is taken: please choose another.")) from None
+            raise
         record("user_created", actor=by, target=user, detail={"role": str(role)})
         return user
 

@@ -163,8 +163,10 @@ def record_assessment(
 
     Entered by a member of staff (``by``) or by the patient through ``link``. All answers are
     checked before anything is stored: one bad answer rejects the whole submission, and the
-    refusal names every bad answer's instrument, item and reason. Through a link, a repeat of
-    the submission that used it returns the stored assessments; different answers are refused.
+    refusal names every bad answer's instrument, item and reason. An instrument given without
+    a single answer is refused too (it would be stored as a record of nothing, and use up the
+    link). Through a link, a repeat of the submission that used it returns the stored
+    assessments; different answers are refused.
     """
     if not answers:
         raise AnswersRejectedError([AnswerProblem("", "", "", _("no answers were given"))])
@@ -174,6 +176,9 @@ def record_assessment(
             scored.append(score_answers(instrument_id, items))
         except AnswersRejectedError as error:
             problems += error.problems
+        else:
+            if not _any_answer(items):
+                problems.append(AnswerProblem(instrument_id, "", "", _("no question was answered")))
     if problems:
         raise AnswersRejectedError(problems)
     # Everything but the writes happens before the transaction: on SQLite it holds the one
@@ -328,20 +333,22 @@ def score_answers(
         definition = instruments.load(instrument_id)
     except KeyError:
         raise AnswersRejectedError(
-            [AnswerProblem(instrument_id, "", "", _("is not a known instrument"))]
+            [AnswerProblem(_cell(instrument_id), "", "", _("is not a known instrument"))]
         ) from None
     known = {item.id for item in definition.items}
     if definition.weights != "none":
         known |= {f"{item}_weight" for item in list(known)}
     problems = [
-        AnswerProblem(instrument_id, name, _cell(value), _("is not an item of this instrument"))
+        AnswerProblem(
+            instrument_id, _cell(name), _cell(value), _("is not an item of this instrument")
+        )
         for name, value in items.items()
         if name not in known
     ]
     problems += [
         AnswerProblem(instrument_id, name, _cell(value), _("must be a number, a text or null"))
         for name, value in items.items()
-        if isinstance(value, bool | list | dict) or _is_nan(value)
+        if isinstance(value, bool | list | dict) or _is_nan(value) or not _is_text(value)
     ]
     if problems:
         raise AnswersRejectedError(problems)
@@ -369,10 +376,34 @@ def score_answers(
     }
 
 
+def _any_answer(items: Mapping[str, Any]) -> bool:
+    """Whether any item (goal weights aside) has an answer: a value that is not null or blank
+    text. "Does not apply" is an answer."""
+    return any(
+        not (value is None or (isinstance(value, str) and not value.strip()))
+        for name, value in items.items()
+        if not name.endswith("_weight")
+    )
+
+
 def _is_nan(value: Any) -> bool:
     """A float NaN (JSON's nonstandard ``NaN``): not a number, and not storable as JSON."""
     return isinstance(value, float) and math.isnan(value)
 
 
+def _is_text(value: Any) -> bool:
+    """False for a string UTF-8 cannot encode (a lone surrogate, as JSON's ``"\\ud800"``
+    gives): it is not text, and neither the scoring nor the database can take it."""
+    if not isinstance(value, str) or value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    """An answer as a refusal quotes it; a lone surrogate escaped, so the refusal can be sent."""
+    text = "" if value is None else str(value)
+    return text if _is_text(text) else text.encode("utf-8", "backslashreplace").decode()

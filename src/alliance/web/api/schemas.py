@@ -92,7 +92,9 @@ class LinkOut(Schema):
     expires_at: dt.datetime
 
 
-AnswerValue = int | float | str | None
+AnswerValue = bool | int | float | str | None
+"""``bool`` is listed so that ``true`` reaches the check as given and is refused naming its
+item: without it, pydantic read ``true`` as the number 1 and stored it."""
 
 
 class AnswersIn(Schema):
