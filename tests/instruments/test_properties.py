@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from alliance import instruments
 from alliance.instruments.answers import read_answers, record_numbers
 from alliance.instruments.definition import Definition, ResponseScale
-from alliance.instruments.scoring import reverse
 from tests.instruments.toy import TOY_YAML
 
 CATALOG = instruments.catalog()
@@ -91,17 +90,6 @@ def test_an_all_missing_row_is_never_scored(definition: Definition, rows: int) -
     assert scored[[s.id for s in definition.scales]].isna().all(axis=None)
 
 
-@given(st.sampled_from(CATALOG), st.data())
-def test_reversing_twice_is_the_identity(definition: Definition, data: st.DataObject) -> None:
-    scale = definition.response
-    steps = round((scale.max - scale.min) / scale.step)
-    ks = data.draw(st.lists(st.integers(0, steps), min_size=1, max_size=20))
-    values = scale.min + np.array(ks, dtype=float) * scale.step
-    once = reverse(scale, values)
-    assert ((once >= scale.min) & (once <= scale.max)).all()
-    np.testing.assert_allclose(reverse(scale, once), values)
-
-
 def _record_or_rejection(
     definition: Definition, record: dict[str, object], *, as_table: bool
 ) -> object:
@@ -176,54 +164,6 @@ def test_a_record_of_numbers_is_read_and_scored_as_its_table_row(
     assert numbers is not None
     np.testing.assert_array_equal(numbers, read)
     _assert_scored_as_its_row(definition, record)
-
-
-def _scale_by_hand(definition: Definition, scale_id: str, answers: dict[str, object]) -> float:
-    """A sum or mean scale of one administration, item by item in plain Python: the rules
-    of the module docstring of ``scoring`` (NaN when too many answers are missing)."""
-    scale = definition.scale(scale_id)
-    values, missing = [], 0
-    for item_id in scale.items:
-        answer = answers[item_id]
-        if answer is None or (
-            answer == instruments.DOES_NOT_APPLY and scale.missing.does_not_apply != "zero"
-        ):
-            missing += 1
-            continue
-        if answer == instruments.DOES_NOT_APPLY:
-            values.append(0.0)
-            continue
-        item, value = definition.item(item_id), float(answer)  # type: ignore[arg-type]
-        if item.recode is not None:
-            value = item.recode[value]
-        if item.reverse:
-            response = definition.response_for(item_id)
-            value = response.min + response.max - value
-        values.append(value)
-    if missing > scale.missing.max_missing:
-        return float("nan")
-    total = sum(values)
-    if scale.method == "sum" and scale.missing.max_missing == 0:
-        return total
-    mean = total / len(values)
-    return mean * len(scale.items) if scale.method == "sum" else mean
-
-
-@settings(max_examples=300, deadline=None)
-@given(administered([*CATALOG, TOY]))
-def test_sum_and_mean_scales_score_as_by_hand(case: tuple[Definition, pd.DataFrame]) -> None:
-    """Every sum and mean scale (scored together, several at a time) gives, row by row, what
-    the rules give item by item (the toy instrument has a prorated sum and a mean that
-    counts "does not apply" as zero)."""
-    definition, frame = case
-    scored = score_or_reject(definition, frame)
-    for scale in definition.scales:
-        if scale.method == "formula":
-            continue
-        expected = [_scale_by_hand(definition, scale.id, row) for row in frame.to_dict("records")]
-        np.testing.assert_allclose(
-            scored[scale.id].to_numpy(float), expected, rtol=0, atol=1e-9, equal_nan=True
-        )
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,4 +1,4 @@
-"""The scoring engine's mechanics, on a made-up instrument worked by hand."""
+"""The scoring engine's mechanics, on a made-up instrument and on published ones, by hand."""
 
 import numpy as np
 import pandas as pd
@@ -147,3 +147,45 @@ def test_one_record_is_scored_and_checked_without_a_table() -> None:
     blank = instruments.score_record("wai_sr", {f"q{n}": 4 for n in range(1, 12)})
     assert blank.status == "not_scored"
     assert blank.scores["total"] is None
+
+
+def _record(*answers: float | None) -> dict[str, object]:
+    return {f"q{n}": answer for n, answer in enumerate(answers, 1)}
+
+
+@pytest.mark.parametrize(
+    ("instrument", "record", "expected", "reason"),
+    [
+        # reversed q4 = 8 - 2 = 6, q10 = 8 - 3 = 5: task 6+5+5+6, bond 7+6+7+7, goal 6+5+6+5
+        (
+            "wai_s",
+            _record(6, 5, 7, 2, 6, 5, 7, 6, 7, 3, 5, 6),
+            {"task": 22, "bond": 27, "goal": 22, "total": 71},
+            "",
+        ),
+        # q1 and q6 blank: answered 2+3+3+2+3+2+3+2 = 20 over 8 -> 20 + 2 x 2.5 = 25
+        ("care", _record(None, 2, 3, 3, 2, None, 3, 2, 3, 2), {"total": 25}, ""),
+        # q1 blank: goal has no answer; total = (7 + 9 + 6) / 3
+        (
+            "checkin",
+            _record(None, 7, 9, 6),
+            {"goal": None, "task": 7, "bond": 9, "total": 22 / 3},
+            "",
+        ),
+        # two of four blank, one allowed: the total has no score, and the check-in none
+        (
+            "checkin",
+            _record(8, None, 9, None),
+            {"goal": 8, "task": None, "bond": 9, "total": None},
+            "total: 2 of 4 answers missing or not applicable, at most 1 allowed",
+        ),
+    ],
+)
+def test_one_record_is_scored_as_worked_by_hand(
+    instrument: str, record: dict[str, object], expected: dict[str, float | None], reason: str
+) -> None:
+    """The definitions' hand-worked cases (see tests/instruments/definitions), one record at
+    a time: reversed items, a prorated sum, a prorated mean, too many blanks."""
+    result = instruments.score_record(instrument, record)
+    assert result.scores == pytest.approx(expected)
+    assert (result.status, result.reason) == ("not_scored" if reason else "scored", reason)

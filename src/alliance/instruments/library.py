@@ -23,7 +23,8 @@ from pydantic import ValidationError
 
 from alliance.instruments.definition import INSTRUMENT_ID_PATTERN, Definition, Method
 from alliance.instruments.formulas import FORMULAS
-from alliance.instruments.scoring import item_bounds, scale_bounds
+from alliance.instruments.plan import item_bounds
+from alliance.instruments.scoring import scale_bounds
 
 
 class DefinitionError(ValueError):

@@ -1,10 +1,12 @@
-"""Scoring a whole table of administrations at once, exactly as each definition says.
+"""Scoring administrations exactly as each definition says: two executors of one plan.
 
-Steps per scale, each a whole-array operation: recode items, reverse items, treat "does not
-apply" as the definition says, count missing answers against the scale's limit, then sum,
-average or apply the named formula. Missing answers within the limit are prorated: the score
-comes from the mean of the answered items. One administration of sums and means (a check-in)
-is scored by the same rules in plain Python, where numpy's cost per call would be most of it.
+The definition's rules are compiled once into a ``plan.Plan``: per item, its recode and
+reversal; per scale, its items, what "does not apply" counts as, how many answers may be
+missing, and a sum or a prorated mean (the mean of the answered items, times the items for a
+sum), or a named formula. The table executor applies the plan to whole arrays at a time. The
+one-record executor (``score_record``, a check-in) applies the same plan to one
+administration of sums and means in plain Python, where numpy's cost per call would be most
+of the cost; anything else it leaves to the table executor with one row.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from alliance.instruments.answers import (
     read_record,
     record_numbers,
 )
-from alliance.instruments.definition import Definition, Method, ResponseScale, Scale
+from alliance.instruments.definition import Definition, Method, Scale
 from alliance.instruments.formulas import FORMULAS, Formula
+from alliance.instruments.plan import Plan, ScaleRule, Stacked, item_bounds, plan_of
 
 SCORED = "scored"
 NOT_SCORED = "not_scored"
@@ -40,34 +43,20 @@ such as 8.6 + 9.7 + 9.9 + 7.8 = 35.99999999999999, which would wrongly meet a cu
 
 def item_values(definition: Definition, answers: Answers) -> NDArray[np.float64]:
     """Answers after recoding and reverse scoring; NaN for blank and "does not apply"."""
-    changed = [i for i, item in enumerate(definition.items) if item.recode or item.reverse]
-    if not changed:
+    rules = plan_of(definition).items
+    if not rules:
         return answers.values
     values = answers.values.copy()
-    for j in changed:
-        item = definition.items[j]
-        if item.recode is not None:
+    for rule in rules:
+        j = rule.row
+        if rule.recode:
             recoded = np.full_like(values[j], np.nan)
-            for given, scored in item.recode.items():
+            for given, scored in rule.recode:
                 recoded[np.isclose(values[j], given)] = scored
             values[j] = recoded
-        if item.reverse:
-            values[j] = reverse(definition.response_for(item.id), values[j])
+        if rule.mirror is not None:
+            values[j] = rule.mirror - values[j]
     return values
-
-
-def reverse(scale: ResponseScale, values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Reverse-score answers on a response scale: min + max - answer."""
-    return scale.min + scale.max - values
-
-
-def item_bounds(definition: Definition, item_id: str) -> tuple[float, float]:
-    """Lowest and highest value an item contributes after recoding."""
-    item = definition.item(item_id)
-    if item.recode is not None:
-        return min(item.recode.values()), max(item.recode.values())
-    scale = definition.response_for(item_id)
-    return scale.min, scale.max
 
 
 def scale_bounds(definition: Definition, scale: Scale) -> tuple[float, float]:
@@ -88,133 +77,70 @@ def compute_scales(
     """Score every scale for every row: per scale, the scores and each row's missing count.
 
     Rows are taken a chunk at a time and every scale is scored from that chunk while it is
-    still in the CPU cache. The sum and mean scales are scored together (``_Stacked``): two
-    array operations per scale and a handful for all, where one scale at a time cost about a
-    dozen each.
+    still in the CPU cache. The sum and mean scales are scored together (``_score_stacked``):
+    two array operations per scale and a handful for all, where one scale at a time cost
+    about a dozen each.
     """
+    plan = plan_of(definition)
     count = values.shape[1]
-    results = [(np.empty(count), np.empty(count, dtype=np.int64)) for _ in definition.scales]
-    stacked = _stacked_scales(definition)
+    results = [(np.empty(count), np.empty(count, dtype=np.int64)) for _ in plan.scales]
     formulas = [
-        (scale, [answers.items.index(i) for i in scale.items], result)
-        for scale, result in zip(definition.scales, results, strict=True)
-        if scale.method is Method.FORMULA
+        (rule, list(rule.rows), result)
+        for rule, result in zip(plan.scales, results, strict=True)
+        if rule.formula is not None
     ]
     for start in range(0, count, CHUNK_ROWS):
         part = slice(start, start + CHUNK_ROWS)
         chunk, not_applicable = values[:, part], answers.not_applicable[:, part]
-        if stacked.scales:
-            scores, missing = stacked.score(chunk, not_applicable)
-            for row, place in enumerate(stacked.scales):
+        if plan.stacked.places:
+            scores, missing = _score_stacked(plan.stacked, chunk, not_applicable)
+            for row, place in enumerate(plan.stacked.places):
                 results[place][0][part], results[place][1][part] = scores[row], missing[row]
         weights = None if answers.weights is None else answers.weights[:, part]
-        for scale, rows, (scores, missing) in formulas:
-            zero = scale.missing.does_not_apply == "zero"
+        for rule, rows, (scores, missing) in formulas:
             scores[part], missing[part] = _score_formula(
                 definition,
-                scale,
+                rule,
                 chunk[rows],
-                not_applicable[rows] if zero else None,
+                not_applicable[rows] if rule.zero_not_applicable else None,
                 None if weights is None else weights[rows],
                 start,
             )
     return results
 
 
-@dataclass(frozen=True)
-class _Stacked:
-    """A definition's sum and mean scales, scored together: each scale's sum and missing
-    count is one array operation, and all the rest is done for every scale at once.
-
-    A scale whose "does not apply" counts as zero reads its missing answers from a second
-    copy of the items' rows (as many rows on as there are items), where those are answered.
-    """
-
-    scales: list[int]
-    """The scales' places in the definition."""
-    segments: list[tuple[NDArray[np.intp], NDArray[np.intp]]]
-    """Per scale, the rows of its items' answers and of their missing marks."""
-    sizes: NDArray[np.int64]
-    max_missing: NDArray[np.int64]
-    plain_sum: NDArray[np.bool_]
-    """Sums that allow no missing answer: the sum itself, never prorated."""
-    factor: NDArray[np.float64]
-    """What the mean of the answered items is multiplied by: 1, or the items of a sum."""
-    any_zero: bool
-
-    @classmethod
-    def of(cls, definition: Definition) -> _Stacked:
-        index = {item.id: j for j, item in enumerate(definition.items)}
-        chosen = [
-            (place, scale)
-            for place, scale in enumerate(definition.scales)
-            if scale.method is not Method.FORMULA
-        ]
-        segments = []
-        for _, scale in chosen:
-            rows = np.array([index[item] for item in scale.items], dtype=np.intp)
-            zero = scale.missing.does_not_apply == "zero"
-            segments.append((rows, rows + len(index) if zero else rows))
-        sizes = np.array([len(scale.items) for _, scale in chosen], dtype=np.int64)
-        is_sum = np.array([scale.method is Method.SUM for _, scale in chosen], dtype=bool)
-        max_missing = np.array([scale.missing.max_missing for _, scale in chosen], dtype=np.int64)
-        return cls(
-            scales=[place for place, _ in chosen],
-            segments=segments,
-            sizes=sizes[:, None],
-            max_missing=max_missing[:, None],
-            plain_sum=(is_sum & (max_missing == 0))[:, None],
-            factor=np.where(is_sum, sizes, 1).astype(np.float64)[:, None],
-            any_zero=any(scale.missing.does_not_apply == "zero" for _, scale in chosen),
-        )
-
-    def score(
-        self, chunk: NDArray[np.float64], not_applicable: NDArray[np.bool_]
-    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """Every scale's scores and missing counts (scales x rows) for a chunk of answers
-        (items x rows). A missing answer adds zero to the sum and is counted; the score is
-        the sum, or the mean of the answered items (times the items, for a prorated sum),
-        and NaN when more are missing than the scale allows."""
-        absent = np.isnan(chunk)
-        filled = np.where(absent, 0.0, chunk)
-        if self.any_zero:
-            absent = np.concatenate([absent, absent & ~not_applicable])
-        # Summing booleans viewed as int8 is many times faster than a plain bool sum.
-        marks = absent.view(np.int8)
-        sums = np.empty((len(self.scales), chunk.shape[1]))
-        counted = np.empty((len(self.scales), chunk.shape[1]), dtype=np.int16)
-        for row, (items, missing_items) in enumerate(self.segments):
-            np.add.reduce(filled[items], axis=0, out=sums[row])
-            np.add.reduce(marks[missing_items], axis=0, dtype=np.int16, out=counted[row])
-        missing = counted.astype(np.int64)
-        if self.plain_sum.all():
-            scores = sums
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                prorated = sums / (self.sizes - missing) * self.factor
-            scores = np.where(self.plain_sum, sums, prorated)
-        scores[missing > self.max_missing] = np.nan
-        return np.round(scores, SCORE_DECIMALS, out=scores), missing
-
-
-_stacked: dict[tuple[str, str], tuple[Definition, _Stacked]] = {}
-"""Each definition's ``_Stacked``, built once: keyed by id and version, and held with the
-definition itself, so that another definition of the same id and version is not given it."""
-
-
-def _stacked_scales(definition: Definition) -> _Stacked:
-    """The definition's sum and mean scales laid end to end (answers' rows are always in the
-    order of the definition's items)."""
-    key = (definition.id, definition.version)
-    held = _stacked.get(key)
-    if held is None or held[0] is not definition:
-        held = _stacked[key] = (definition, _Stacked.of(definition))
-    return held[1]
+def _score_stacked(
+    stacked: Stacked, chunk: NDArray[np.float64], not_applicable: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Every sum and mean scale's scores and missing counts (scales x rows) for a chunk of
+    answers (items x rows). A missing answer adds zero to the sum and is counted; the score
+    is the sum, or the mean of the answered items times the factor, and NaN when more are
+    missing than the scale allows."""
+    absent = np.isnan(chunk)
+    filled = np.where(absent, 0.0, chunk)
+    if stacked.any_zero:
+        absent = np.concatenate([absent, absent & ~not_applicable])
+    # Summing booleans viewed as int8 is many times faster than a plain bool sum.
+    marks = absent.view(np.int8)
+    sums = np.empty((len(stacked.places), chunk.shape[1]))
+    counted = np.empty((len(stacked.places), chunk.shape[1]), dtype=np.int16)
+    for row, (items, missing_items) in enumerate(stacked.segments):
+        np.add.reduce(filled[items], axis=0, out=sums[row])
+        np.add.reduce(marks[missing_items], axis=0, dtype=np.int16, out=counted[row])
+    missing = counted.astype(np.int64)
+    if stacked.plain_sum.all():
+        scores = sums
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            prorated = sums / (stacked.sizes - missing) * stacked.factor
+        scores = np.where(stacked.plain_sum, sums, prorated)
+    scores[missing > stacked.max_missing] = np.nan
+    return np.round(scores, SCORE_DECIMALS, out=scores), missing
 
 
 def _score_formula(
     definition: Definition,
-    scale: Scale,
+    rule: ScaleRule,
     block: NDArray[np.float64],
     not_applicable: NDArray[np.bool_] | None,
     weights: NDArray[np.float64] | None,
@@ -223,16 +149,14 @@ def _score_formula(
     """Score a formula scale on a block of (scale items x administrations); ``block`` is a
     copy we may change. ``not_applicable`` is given when the scale scores "does not apply"
     as zero."""
-    assert scale.formula is not None
+    assert rule.formula is not None
     if not_applicable is not None:
         block[not_applicable] = 0.0
     absent = np.isnan(block)
     missing = np.add.reduce(absent.view(np.int8), axis=0, dtype=np.int16).astype(np.int64)
-    formula = FORMULAS[scale.formula]
-    _reject_inconsistent(definition, formula, block, first_row)
-    low, high = item_bounds(definition, scale.items[0])
-    scores = formula.compute(block, weights, low, high)
-    scores[missing > scale.missing.max_missing] = np.nan
+    _reject_inconsistent(definition, rule.formula, block, first_row)
+    scores = rule.formula.compute(block, weights, *rule.item_range)
+    scores[missing > rule.max_missing] = np.nan
     return np.round(scores, SCORE_DECIMALS, out=scores), missing
 
 
@@ -275,13 +199,14 @@ class RecordScore:
 
 
 def score_record(definition: Definition, record: Mapping[str, object]) -> RecordScore:
-    """Score one administration given as item id -> answer, by the same rules as ``score``.
+    """Score one administration given as item id -> answer, by the same plan as ``score``.
 
     Raises ``AnswerError`` (row 1) when an answer is not allowed.
     """
-    numbers = record_numbers(definition, record) if _sums_and_means(definition) else None
+    plan = plan_of(definition)
+    numbers = record_numbers(definition, record) if plan.plain else None
     if numbers is not None:
-        return _score_numbers(definition, numbers)
+        return _score_numbers(plan, numbers)
     scores, failed, reasons = score_answers(definition, read_record(definition, record))
     return RecordScore(
         scores={s: None if np.isnan(v[0]) else float(v[0]) for s, v in scores.items()},
@@ -290,48 +215,32 @@ def score_record(definition: Definition, record: Mapping[str, object]) -> Record
     )
 
 
-def _sums_and_means(definition: Definition) -> bool:
-    """Whether every scale is a sum or a mean and no item is recoded (``_score_numbers``)."""
-    return all(scale.method is not Method.FORMULA for scale in definition.scales) and not any(
-        item.recode for item in definition.items
-    )
-
-
-def _score_numbers(definition: Definition, numbers: list[float]) -> RecordScore:
-    """Score one administration's answers (``record_numbers``) in plain Python, by the rules
-    ``_Stacked`` applies to a table (without "does not apply", which is not a number): for one
-    check-in numpy's cost per call was most of the cost of scoring it."""
-    values = {}
-    for item, number in zip(definition.items, numbers, strict=True):
-        if item.reverse:
-            response = item.response or definition.response
-            number = response.min + response.max - number
-        values[item.id] = number
+def _score_numbers(plan: Plan, values: list[float]) -> RecordScore:
+    """The one-record executor: one administration's answers (``record_numbers``, changed in
+    place) scored by a plain plan (``Plan.plain``: no recode, no formula, and a record of
+    numbers has no "does not apply")."""
+    for item in plan.items:
+        if item.mirror is not None:
+            values[item.row] = item.mirror - values[item.row]
     scores: dict[str, float | None] = {}
     reasons = []
-    for scale in definition.scales:
-        answered = [values[item] for item in scale.items if not math.isnan(values[item])]
-        missing = len(scale.items) - len(answered)
-        score = _sum_or_mean(scale, answered, missing)
-        scores[scale.id] = None if math.isnan(score) else score
-        if math.isnan(score) and not scale.optional:
-            reasons.append(_reason(scale, missing))
+    for rule in plan.scales:
+        answered = [values[row] for row in rule.rows if not math.isnan(values[row])]
+        missing = len(rule.rows) - len(answered)
+        score = _sum_or_mean(rule, answered, missing)
+        scores[rule.scale.id] = None if math.isnan(score) else score
+        if math.isnan(score) and not rule.scale.optional:
+            reasons.append(_reason(rule.scale, missing))
     return RecordScore(scores, NOT_SCORED if reasons else SCORED, "; ".join(reasons))
 
 
-def _sum_or_mean(scale: Scale, answered: list[float], missing: int) -> float:
-    """One sum or mean scale's score from its answered items (``_Stacked.score``'s rules and
-    rounding, summed in item order as a table's rows are; NaN when more are missing than it
-    allows)."""
-    if missing > scale.missing.max_missing or not answered:
+def _sum_or_mean(rule: ScaleRule, answered: list[float], missing: int) -> float:
+    """One sum or mean scale's score from its answered items, as ``_score_stacked`` gives it
+    (summed in item order, as a table's rows are; NaN when more are missing than it allows)."""
+    if missing > rule.max_missing or not answered:
         return math.nan
     total = sum(answered)
-    if scale.method is Method.MEAN:
-        score = total / len(answered)
-    elif scale.missing.max_missing:
-        score = total / len(answered) * len(scale.items)
-    else:
-        score = total
+    score = total / len(answered) * rule.factor if rule.prorated else total
     # ``np.round``'s arithmetic: times 10**decimals, rounded half to even, divided back.
     return round(score * 10.0**SCORE_DECIMALS, 0) / 10.0**SCORE_DECIMALS
 

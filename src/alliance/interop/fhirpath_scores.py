@@ -17,7 +17,7 @@ import re
 
 from alliance.instruments.definition import Definition, Method, Scale
 from alliance.instruments.formulas import GAS_RHO
-from alliance.instruments.scoring import item_bounds
+from alliance.instruments.plan import item_bounds
 
 ALL_ITEMS = "*"
 """Returned by ``read_sum`` when a sum runs over every scored item of the questionnaire."""

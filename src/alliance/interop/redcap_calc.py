@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from alliance.instruments.definition import Definition, Method, Scale
 from alliance.instruments.formulas import GAS_RHO
-from alliance.instruments.scoring import item_bounds
+from alliance.instruments.plan import item_bounds
 from alliance.interop.answer_options import number_code
 from alliance.interop.fhir_names import DOES_NOT_APPLY_CODE
 

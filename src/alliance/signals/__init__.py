@@ -8,15 +8,19 @@ from alliance.signals.monitor import alerts, series_alerts
 from alliance.signals.parameters import Influence, SignalParameters, Watched
 from alliance.signals.recovery import ExpectedRecovery
 from alliance.signals.rupture import drop_threshold, ruptures
+from alliance.signals.rupture_rules import EVENT_RULES, RUPTURE_RULES, RuptureRule
 from alliance.signals.series import Row, SeriesError, prepare
 
 __all__ = [
+    "EVENT_RULES",
+    "RUPTURE_RULES",
     "Alert",
     "DropoutRisk",
     "ExpectedRecovery",
     "HistoryError",
     "Influence",
     "Row",
+    "RuptureRule",
     "SeriesError",
     "SignalParameters",
     "Watched",

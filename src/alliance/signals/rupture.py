@@ -1,14 +1,13 @@
 """Alliance ruptures: a scale below its concern cut-off, or a sudden fall.
 
-Rules, each checked on every watched scale (total, goal, task, bond):
-- ``below_cutoff``: the score meets the instrument's concern cut-off (e.g. SRS < 36);
-- ``drop_from_previous``: the score fell from the previous one by at least the threshold;
-- ``drop_from_baseline``: the score fell from the mean of up to ``baseline_visits`` earlier
-  scores by at least the threshold (from the second earlier score on);
-- ``any_drop``: any fall at all, for scales watched that way (visual-analogue ratings).
+The rules are the table ``rupture_rules.RUPTURE_RULES``, each checked on every watched scale
+(total, goal, task, bond): ``below_cutoff``, ``drop_from_previous``, ``drop_from_baseline``
+and ``any_drop`` (for scales watched that way: visual-analogue ratings). Two executors read
+it: whole arrays over every series (``rupture_alerts``), and plain Python over the few rows
+of one visit (a check-in's).
 
-The threshold is the reliable-change size, z x sqrt(2) x SEM, when the definition gives an SEM
-(or an SD and a reliability); otherwise the watched scale's ``drop``.
+The drop threshold is the reliable-change size, z x sqrt(2) x SEM, when the definition gives
+an SEM (or an SD and a reliability); otherwise the watched scale's ``drop``.
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ import pandas as pd
 
 from alliance import instruments
 from alliance.instruments.definition import Cutoff
-from alliance.instruments.interpretation import OPERATORS, InterpretationError
+from alliance.instruments.interpretation import InterpretationError
 from alliance.instruments.interpretation import standard_error_of_measurement as sem_of
 from alliance.signals.alerts import Alert
 from alliance.signals.parameters import SignalParameters, Watched, derived
+from alliance.signals.rupture_rules import RUPTURE_RULES, Reference, RuptureRule, ThresholdSource
 from alliance.signals.series import Bundle, Split, by_scale
 
 SIGNAL = "rupture"
@@ -81,26 +81,33 @@ def rupture_alerts(
     threshold = np.asarray(_thresholds(watched, parameters))[segment]
     current = score
     earlier = _earlier(score, series, rows, parameters.baseline_visits)
-    previous = earlier[0]
     known = ~np.isnan(earlier)
     counted = known.sum(axis=0)
     with np.errstate(invalid="ignore"):
         baseline = np.where(
             counted >= 2, np.where(known, earlier, 0.0).sum(axis=0) / np.maximum(counted, 1), np.nan
         )
-        checks = [
-            ("drop_from_previous", previous - current >= threshold, previous, threshold),
-            ("drop_from_baseline", baseline - current >= threshold, baseline, threshold),
-        ]
-        any_drop = np.asarray([rule.watched.any_drop for rule, _ in watched])[segment]
-        if any_drop.any():
-            zero = np.zeros(len(rows))
-            checks.append(("any_drop", any_drop & (previous - current > 0), previous, zero))
-    for number, (rule, _) in enumerate(watched):
-        for cutoff in rule.cutoffs:
-            met = np.asarray(OPERATORS[cutoff.op](current, cutoff.value), dtype=bool)
-            limit = np.full(len(rows), cutoff.value)
-            checks.append(("below_cutoff", met & (segment == number), limit, limit))
+    references = {Reference.PREVIOUS: earlier[0], Reference.BASELINE: baseline}
+    any_drop = np.asarray([rule.watched.any_drop for rule, _ in watched])[segment]
+    checks = []
+    with np.errstate(invalid="ignore"):
+        for rupture in RUPTURE_RULES:
+            if rupture.threshold is ThresholdSource.CUTOFF:
+                for number, (rule, _) in enumerate(watched):
+                    for cutoff in rule.cutoffs:
+                        limit = np.full(len(rows), cutoff.value)
+                        met = np.asarray(rupture.holds(current, limit, limit, cutoff.op), bool)
+                        checks.append((rupture, met & (segment == number), limit, limit))
+                continue
+            reference = references[rupture.reference]
+            if rupture.threshold is ThresholdSource.DROP:
+                checks.append(
+                    (rupture, rupture.holds(current, reference, threshold), reference, threshold)
+                )
+            elif any_drop.any():
+                zero = np.zeros(len(rows))
+                met = any_drop & rupture.holds(current, reference, zero)
+                checks.append((rupture, met, reference, zero))
     ranks, fired_rows = np.nonzero(np.stack([met for _, met, _, _ in checks]))
     fired = sorted(
         zip(segment[fired_rows].tolist(), ranks.tolist(), fired_rows.tolist(), strict=True)
@@ -110,20 +117,18 @@ def rupture_alerts(
     patients = np.concatenate([bundle.patient for bundle in bundles])
     found = []
     for number, rank, i in fired:
-        name, _, reference, limit = checks[rank]
+        rupture, _, reference, limit = checks[rank]
         bundle_watched, row = watched[number][0].watched, rows[i]
         found.append(
-            Alert(
-                patient=str(patients[row]),
-                series=str(names[row]),
-                visit=int(visit[row]),
-                signal=SIGNAL,
-                rule=name,
-                instrument=bundle_watched.instrument,
-                scale=bundle_watched.scale,
-                value=float(current[i]),
-                threshold=float(limit[i]),
-                detail=_detail(name, float(current[i]), float(reference[i]), float(limit[i])),
+            _alert(
+                rupture,
+                bundle_watched,
+                str(patients[row]),
+                str(names[row]),
+                int(visit[row]),
+                float(current[i]),
+                float(reference[i]),
+                float(limit[i]),
             )
         )
     return found
@@ -147,47 +152,63 @@ def _alerts_at(
         checked = []
         for i in rows:
             before = _scores_before(scores, names, i, parameters.baseline_visits)
-            previous = before[0] if before else math.nan
-            baseline = sum(before) / len(before) if len(before) >= 2 else math.nan
-            checked.append((i, scores[i], previous, baseline))
-        fired = [
-            ("drop_from_previous", i, current, previous, threshold)
-            for i, current, previous, _ in checked
-            if previous - current >= threshold
-        ]
-        fired += [
-            ("drop_from_baseline", i, current, baseline, threshold)
-            for i, current, _, baseline in checked
-            if baseline - current >= threshold
-        ]
-        if rule.watched.any_drop:
-            fired += [
-                ("any_drop", i, current, previous, 0.0)
-                for i, current, previous, _ in checked
-                if previous - current > 0
-            ]
-        fired += [
-            ("below_cutoff", i, current, cutoff.value, cutoff.value)
-            for cutoff in rule.cutoffs
-            for i, current, _, _ in checked
-            if OPERATORS[cutoff.op](current, cutoff.value)
-        ]
-        found += [
-            Alert(
-                patient=str(bundle.patient[i]),
-                series=str(names[i]),
-                visit=at_visit,
-                signal=SIGNAL,
-                rule=name,
-                instrument=rule.watched.instrument,
-                scale=rule.watched.scale,
-                value=current,
-                threshold=float(limit),
-                detail=_detail(name, current, reference, float(limit)),
-            )
-            for name, i, current, reference, limit in fired
-        ]
+            references = {
+                Reference.PREVIOUS: before[0] if before else math.nan,
+                Reference.BASELINE: sum(before) / len(before) if len(before) >= 2 else math.nan,
+            }
+            checked.append((i, scores[i], references))
+        for rupture in RUPTURE_RULES:
+            for limit, operator in _limits(rupture, rule, threshold):
+                for i, current, references in checked:
+                    reference = references.get(rupture.reference, limit)
+                    if rupture.holds(current, reference, limit, operator):
+                        found.append(
+                            _alert(
+                                rupture,
+                                rule.watched,
+                                str(bundle.patient[i]),
+                                str(names[i]),
+                                at_visit,
+                                current,
+                                reference,
+                                float(limit),
+                            )
+                        )
     return found
+
+
+def _limits(rupture: RuptureRule, rule: _WatchedRule, threshold: float) -> list[tuple[float, str]]:
+    """The thresholds a rupture rule compares with on one watched scale, each with its
+    cut-off's operator (none: the rule does not apply there)."""
+    if rupture.threshold is ThresholdSource.CUTOFF:
+        return [(cutoff.value, cutoff.op) for cutoff in rule.cutoffs]
+    if rupture.threshold is ThresholdSource.ZERO:
+        return [(0.0, "<")] if rule.watched.any_drop else []
+    return [(threshold, "<")]
+
+
+def _alert(
+    rupture: RuptureRule,
+    watched: Watched,
+    patient: str,
+    series: str,
+    visit: int,
+    value: float,
+    reference: float,
+    limit: float,
+) -> Alert:
+    return Alert(
+        patient=patient,
+        series=series,
+        visit=visit,
+        signal=SIGNAL,
+        rule=rupture.name,
+        instrument=watched.instrument,
+        scale=watched.scale,
+        value=value,
+        threshold=limit,
+        detail=rupture.describe(value, reference, limit),
+    )
 
 
 def _thresholds(
@@ -252,10 +273,3 @@ def _earlier(values: np.ndarray, series: np.ndarray, rows: np.ndarray, count: in
     before = rows - np.arange(1, count + 1)[:, None]
     kept = np.maximum(before, 0)
     return np.where((before >= 0) & (series[kept] == series[rows]), values[kept], np.nan)
-
-
-def _detail(rule: str, value: float, reference: float, limit: float) -> str:
-    if rule == "below_cutoff":
-        return f"{value:g} is below the concern cut-off {limit:g}"
-    where = "the previous score" if rule != "drop_from_baseline" else "the running baseline"
-    return f"fell {reference - value:g} from {where} {reference:g} (threshold {limit:g})"

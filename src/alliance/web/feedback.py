@@ -33,9 +33,6 @@ from alliance.web.actions.alerts import raise_alert, resolve_alert, update_alert
 from alliance.web.models import Alert, Assessment, AssessmentStatus, Episode, Visit
 from alliance.web.signal_models import clinic_models, clinic_parameters
 
-EVENT_RULES = {"drop_from_previous", "drop_from_baseline", "any_drop"}
-"""Rules that describe something that happened, not a state: they never resolve themselves."""
-
 Read = tuple[int, int | None]
 """How many scored assessments an episode has and the last one's key (assessments are only
 ever added, so the pair changes whenever its scores do)."""
@@ -138,7 +135,7 @@ def _apply(episode: Episode, found: list[signals.Alert] | None, alerts: list[Ale
         finding = current.pop(alert.key, None)
         if finding is not None:
             update_alert(alert, finding)
-        elif alert.rule not in EVENT_RULES:
+        elif alert.rule not in signals.EVENT_RULES:
             resolve_alert(alert)
     for finding in current.values():
         raise_alert(episode, kind=finding.signal, detail=finding.detail, finding=finding)

@@ -81,6 +81,10 @@ def test_it_shows_an_alert_with_its_rule_and_scale_and_acknowledges_it(world: Wo
     assert "fell from the previous score" in page
     assert "score 4, threshold 3" in page
     assert "Check in on how the patient experiences the sessions" in page
+    client.cookies["django_language"] = "fr"
+    french = html.unescape(client.get(f"/patients/{world.patient.pk}/").content.decode())
+    assert "a baissé par rapport au score précédent" in french
+    del client.cookies["django_language"]
     response = client.post(
         f"/alerts/{alert.pk}/acknowledge/", {"action_taken": "Asked how sessions feel."}
     )

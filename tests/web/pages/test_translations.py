@@ -6,7 +6,7 @@ translation fails here. Pages whose words come from stored values (the audit log
 domain action's refusal are read in French and checked to share no English word with their
 English version. The
 instrument catalogue must cover every name, label, text, anchor, scale name, cut-off and
-class of every bundled instrument, and every feedback prompt.
+class of every bundled instrument, every feedback prompt and every rupture rule's text.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from alliance import instruments
+from alliance import instruments, signals
 from alliance.signals.suggestions import DEFAULT, PROMPTS
 from alliance.web import actions
 from alliance.web.views.instrument_text import LOCALE_DIR
@@ -110,6 +110,7 @@ def test_it_has_french_for_the_text_of_every_instrument() -> None:
         if definition.classification is not None:
             texts.update(rule.label for rule in definition.classification.rules)
     texts.update(PROMPTS.values())
+    texts.update(rule.text for rule in signals.RUPTURE_RULES)
     texts.add(DEFAULT)
     assert sorted(texts - set(read_po(FRENCH / "instruments.po"))) == []
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
-from alliance import instruments
+from alliance import instruments, signals
 from alliance.web.models import Alert
 from alliance.web.views.instrument_text import instrument_text
 
@@ -18,11 +18,9 @@ SIGNALS = {
     "deterioration": gettext_lazy("Reliable worsening"),
     "influence": gettext_lazy("Influence at intake"),
 }
+RUPTURE_RULES = {rule.name: rule for rule in signals.RUPTURE_RULES}
+"""The rupture rules' texts come from their table, translated with the instruments' words."""
 RULES = {
-    "drop_from_previous": gettext_lazy("fell from the previous score"),
-    "drop_from_baseline": gettext_lazy("fell below the running baseline"),
-    "any_drop": gettext_lazy("fell"),
-    "below_cutoff": gettext_lazy("is below the concern cut-off"),
     "above_cutoff": gettext_lazy("is above the published cut-off"),
     "reliable_change": gettext_lazy("changed reliably for the worse since the first score"),
     "dropout_model": gettext_lazy("predicted risk above the clinic's threshold"),
@@ -52,7 +50,8 @@ def alert_text(alert: Alert) -> AlertText:
             what = f"{definition.abbreviation}: {scale}" if scale else definition.abbreviation
         except KeyError:
             what = f"{alert.instrument} {alert.scale}".strip()
-    rule = RULES.get(alert.rule)
+    rupture = RUPTURE_RULES.get(alert.rule)
+    rule = instrument_text(rupture.text) if rupture is not None else RULES.get(alert.rule)
     return AlertText(
         alert=alert,
         signal=str(SIGNALS.get(alert.kind, alert.kind)),
