@@ -22,11 +22,12 @@ JSON = [{}, {"a": 1}, {"nested": {"list": [1, 2.5, None, "ü"]}}, {"q1": 8, "q2"
 
 
 def _columns(instance: models.Model) -> dict[str, Any]:
-    """Every column but the key and the time of insertion (set by each insert itself)."""
+    """Every column but the key, the time of insertion (set by each insert itself) and the
+    audit chain's hashes (of that time, and of the row before)."""
     return {
         f.attname: getattr(instance, f.attname)
         for f in instance._meta.concrete_fields
-        if f.attname not in {"id", "at", "recorded_at"}
+        if f.attname not in {"id", "at", "recorded_at", "digest", "chain"}
     }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any, TypedDict, Unpack
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.http import HttpRequest
 
-from alliance.web import written_sql
+from alliance.web import audit_chain, written_sql
 from alliance.web.models import AuditEvent, Patient, User
 
 
@@ -61,4 +61,13 @@ def unsaved_event(
         object_id=str(target.pk) if target is not None else "",
         ip=client_address(request),
         detail=detail or {},
+    )
+
+
+def first_broken_link(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """The id of the first audit event whose hash chain does not hold (it, or a row before it,
+    was changed, removed or inserted out of turn); None when the whole trail holds."""
+    rows = AuditEvent.objects.using(using).order_by("pk")
+    return audit_chain.first_broken(
+        rows.values("id", "digest", "chain", *audit_chain.FIELDS).iterator(chunk_size=2000)
     )

@@ -1,7 +1,9 @@
 """The append-only audit trail: who did what, to which patient, when and from where.
 
 The application can only add rows: ``save`` refuses to change one and ``delete`` refuses to
-remove one; a database trigger (migration 0002) refuses updates from anything else too.
+remove one; database triggers (migrations 0002 and 0009) refuse UPDATE, DELETE and TRUNCATE
+from anything else too. Each row is hash-chained to the one before (``alliance.web.audit_chain``),
+so that even someone who can lift the triggers cannot change the trail unseen.
 """
 
 from __future__ import annotations
@@ -11,12 +13,25 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from alliance.web import audit_chain
 from alliance.web.models.clinic import Clinic
 from alliance.web.models.patient import Patient
 
 
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
+
+
+class DigestField(models.CharField):  # type: ignore[type-arg]
+    """The row's ``audit_chain.digest``, computed as the row is inserted (by ``save``,
+    ``bulk_create`` and ``written_sql`` alike: each calls ``pre_save``, after ``at``'s own). A
+    restore (a raw save) keeps the digest its file holds."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        if add:
+            row = {name: getattr(model_instance, name) for name in audit_chain.FIELDS}
+            setattr(model_instance, self.attname, audit_chain.digest(row))
+        return str(getattr(model_instance, self.attname))
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
@@ -48,6 +63,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True)
     detail = models.JSONField(default=dict)
+    digest = DigestField(max_length=64, editable=False)
+    chain = models.CharField(max_length=64, blank=True, editable=False)
+    """Set by the database as the row is inserted (migration 0009), from the row before."""
 
     objects = AuditQuerySet.as_manager()
 

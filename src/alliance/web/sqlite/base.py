@@ -24,6 +24,8 @@ from typing import IO, Any
 
 from django.db.backends.sqlite3 import base
 
+from alliance.web import audit_chain
+
 CHECKPOINT_COMMITS = 100
 """A connection's commits between its checkpoints (with four server workers, one about every
 25 commits: a few hundred pages of log at a time)."""
@@ -41,8 +43,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
         """Django's connection, with SQLite's own checkpoints off (see the module docstring;
-        a write outside a transaction is not counted, and the next checkpoint copies it)."""
+        a write outside a transaction is not counted, and the next checkpoint copies it), and
+        the audit chain's link function, which its trigger calls (migration 0009)."""
         connection: sqlite3.Connection = super().get_new_connection(conn_params)
+        connection.create_function("alliance_audit_link", 2, audit_chain.link, deterministic=True)
         if not self.is_in_memory_db():
             connection.execute("PRAGMA wal_autocheckpoint=0")
         return connection
