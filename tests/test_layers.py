@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "alliance"
-LAYER = {"instruments": 0, "signals": 1, "stats": 1, "evidence": 1, "synth": 1}
+LAYER = {"safe_csv": -1, "instruments": 0, "signals": 1, "stats": 1, "evidence": 1, "synth": 1}
 FACES = {"datadir": 2, "interop": 3, "reports": 3, "web": 4, "cli": 5}
 FRAMEWORKS = ("django", "flask", "requests", "httpx", "sqlalchemy")
 MODULES = sorted(PACKAGE.rglob("*.py"))

@@ -39,5 +39,6 @@ for command in (
     clinic.add_clinic,
     clinic.backup_command,
     clinic.restore_command,
+    clinic.audit_group,
 ):
     main.add_command(command)

@@ -228,3 +228,23 @@ def restore_command(file: Path) -> None:
     except RestoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {file}")
+
+
+@click.group(name="audit")
+def audit_group() -> None:
+    """The clinic database's audit trail."""
+
+
+@audit_group.command(name="verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; exit 1 at the first broken link."""
+    start_django(None)
+    from alliance.web.audit import first_broken_link
+
+    broken = first_broken_link()
+    if broken is not None:
+        raise click.ClickException(
+            f"The audit chain is broken at event {broken}: it, or an event before it, was"
+            " changed, removed or inserted outside the application."
+        )
+    click.echo("The audit chain is intact.")

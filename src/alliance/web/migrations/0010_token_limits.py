@@ -19,7 +19,7 @@ def revoke_earlier_tokens(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0008_fewer_indexes_written_by_checkins"),
+        ("clinic", "0009_audit_chain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
